@@ -1,0 +1,1 @@
+"""redline.analysis stage."""

@@ -1,0 +1,1 @@
+"""redline.extract stage."""
