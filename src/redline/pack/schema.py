@@ -72,6 +72,11 @@ class Issue(_Strict):
     name: str
     proposition: str = Field(description="the statement that 'favor' supports")
     track: str = Field("political", description="a grouping: territorial, security, humanitarian, ...")
+    claimant: str | None = Field(
+        None,
+        description="party whose claim the proposition realises: its 'X is non-negotiable' on the issue is "
+        "favor, anyone else's is against",
+    )
     triggers: list[list[str]] = Field(
         default_factory=list,
         description="ways a clause raises the issue: each is a list of regexes that must all match",
@@ -149,6 +154,9 @@ class Pack(_Strict):
         if dup:
             raise ValueError(f"issue ids repeat: {sorted(dup)}")
         known = set(party_ids)
+        for issue in self.issues:
+            if issue.claimant is not None and issue.claimant not in known:
+                raise ValueError(f"issue {issue.id}: unknown claimant party {issue.claimant!r}")
         for n, person in enumerate(self.people):
             refs = [person.party] + [r.party for r in person.roles]
             for ref in refs:
