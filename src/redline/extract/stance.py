@@ -1,0 +1,505 @@
+"""From a parsed article to positions: anchors (who takes a stance), issue mentions, stance rules.
+
+An *anchor* is a place where a speaker takes a stance: an attribution frame (cue verb, quotation,
+"according to"), a verb whose subject is a pack speaker ("Kiev will not accept …"), a stance noun
+with a possessor ("Zelensky's insistence on …"), or a "<party>-backed proposal". An *issue mention*
+is where a clause raises a pack issue (its triggers) with an optional direction (its favor/against
+patterns). Each mention takes the innermost anchor that covers it; the stance is the mention's
+direction, flipped by negation or a rejecting verb on the way from the anchor to it. Claims ("X is
+non-negotiable") take their direction from the pack's claimant. Conditions ("only if", "in exchange
+for") turn the stance conditional on the issue they name. Anaphora ("a demand the Kremlin rejects",
+"This is non-negotiable") carry the issues of the statement just made.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from redline.extract.attribution import Frame, np_span, subject_of
+from redline.extract.dates import find_when, parse_iso, reference_year
+from redline.extract.quotes import Quote, find_quotes
+from redline.extract.speakers import Speaker, SpeakerResolver
+from redline.nlp import lexicon
+from redline.pack import Issue, Pack
+from redline.types import Document, Evidence, Position
+
+
+def _alt(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@dataclass
+class Lexicon:
+    cue: frozenset[str]
+    favor_verbs: frozenset[str]
+    against_verbs: frozenset[str]
+    favor_nouns: frozenset[str]
+    against_nouns: frozenset[str]
+    negators: frozenset[str]
+    favor_phrases: re.Pattern[str]
+    against_phrases: re.Pattern[str]
+    red: re.Pattern[str]
+    claim: re.Pattern[str]
+    verdict: re.Pattern[str]
+    condition: re.Pattern[str]
+    anaphora: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def lex() -> Lexicon:
+    d = lexicon()
+    return Lexicon(
+        cue=frozenset(d["cue_verbs"]),
+        favor_verbs=frozenset(d["favor_verbs"]),
+        against_verbs=frozenset(d["against_verbs"]),
+        favor_nouns=frozenset(d["favor_nouns"]),
+        against_nouns=frozenset(d["against_nouns"]),
+        negators=frozenset(d["negators"]),
+        favor_phrases=_alt(d["favor_phrases"]),
+        against_phrases=_alt(d["against_phrases"]),
+        red=_alt(d["red_line_markers"]),
+        claim=_alt(d["claim_markers"]),
+        verdict=_alt(d["verdict_against"]),
+        condition=_alt(d["condition_markers"]),
+        anaphora=_alt([*d["anaphora"], r"\b\w+['’]s (position|stance|demand|proposal)\b"]),
+    )
+
+
+@dataclass
+class IssueMatcher:
+    issue: Issue
+    triggers: list[list[re.Pattern[str]]]
+    favor: list[re.Pattern[str]]
+    against: list[re.Pattern[str]]
+
+
+@dataclass
+class Mention:
+    issue: Issue
+    start: int  # absolute char offsets
+    end: int
+    polarity: int  # +1 the phrase asserts the proposition, -1 denies it, 0 neutral
+
+
+@dataclass
+class Anchor:
+    speakers: list[Speaker]
+    scope: tuple[int, int]  # chars the anchor governs
+    pos: int  # char offset of the anchoring word (cue, verb, noun)
+    polarity: int  # +1 favouring verb/noun, -1 rejecting, 0 neutral
+    is_cue: bool
+    quote: tuple[int, int] | None = None  # the quotation the anchor attributes
+    backer: bool = False  # "<party>-backed proposal": never conditional
+    inherited: bool = False
+
+
+@dataclass
+class _Said:
+    """A position found earlier in the article, for anaphora and carry-over."""
+
+    sent_i: int
+    position: Position
+    polarity: int
+
+
+@dataclass
+class Context:
+    day: date | None
+    ref_year: int | None
+    last_person: Speaker | None = None
+    last_person_sent: int = -10
+    last_quote_speaker: Speaker | None = None
+    recent_parties: list[str] = field(default_factory=list)
+    said: list[_Said] = field(default_factory=list)
+
+
+class Extractor:
+    """Pack-bound extraction over parsed docs (build once per pack, reuse across documents)."""
+
+    version = "1"
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.resolver = SpeakerResolver(pack)
+        self.lex = lex()
+        self.matchers = [
+            IssueMatcher(
+                issue,
+                [[re.compile(p, re.IGNORECASE) for p in group] for group in issue.triggers],
+                [re.compile(p, re.IGNORECASE) for p in issue.favor_patterns],
+                [re.compile(p, re.IGNORECASE) for p in issue.against_patterns],
+            )
+            for issue in pack.issues
+        ]
+
+    # ------------------------------------------------------------------ mentions
+    def mentions(self, text: str, offset: int) -> list[Mention]:
+        out: list[Mention] = []
+        for m in self.matchers:
+            hits: list[Mention] = []
+            for pat in m.against:
+                for x in pat.finditer(text):
+                    hits.append(Mention(m.issue, offset + x.start(), offset + x.end(), -1))
+            for pat in m.favor:
+                for x in pat.finditer(text):
+                    if not any(h.start <= offset + x.start() < h.end for h in hits):
+                        hits.append(Mention(m.issue, offset + x.start(), offset + x.end(), +1))
+            for group in m.triggers:
+                found = [p.search(text) for p in group]
+                if all(found):
+                    first = found[0]
+                    assert first is not None
+                    s, e = offset + first.start(), offset + first.end()
+                    if not any(h.start - 40 <= s <= h.end + 40 for h in hits):
+                        hits.append(Mention(m.issue, s, e, 0))
+            out.extend(hits)
+        return sorted(out, key=lambda h: h.start)
+
+    # ------------------------------------------------------------------ anchors
+    def _resolve(self, span_text: str, ctx: Context, sent_i: int, party_hint: str | None = None) -> list[Speaker]:
+        sp = self.resolver.resolve(span_text, ctx.day)
+        if sp is None:
+            return []
+        if sp.kind == "pronoun":
+            if sp.name in ("he", "she", "him", "his", "her") and ctx.last_person and sent_i - ctx.last_person_sent <= 4:
+                return [ctx.last_person]
+            if sp.name in ("we", "our") and ctx.last_quote_speaker:
+                return [ctx.last_quote_speaker]
+            return []
+        if sp.kind == "both":
+            parties = []
+            for p in reversed(ctx.recent_parties):
+                if p not in parties:
+                    parties.append(p)
+                if len(parties) == 2:
+                    break
+            return [Speaker("", p, "group") for p in parties] if len(parties) == 2 else []
+        if sp.kind == "group" and ctx.last_person and ctx.last_person.party == sp.party and \
+                sent_i - ctx.last_person_sent <= 1:
+            return [ctx.last_person]
+        return [sp]
+
+    def _subject_speakers(self, subj: Token, ctx: Context, sent_i: int) -> list[Speaker]:
+        doc = subj.doc
+        a, b = np_span(subj)
+        speakers = self._resolve(doc.text[a:b], ctx, sent_i)
+        for conj in subj.conjuncts:
+            if conj.i > subj.i:
+                ca, cb = np_span(conj)
+                for sp in self._resolve(doc.text[ca:cb], ctx, sent_i):
+                    if sp not in speakers:
+                        speakers.append(sp)
+        return speakers
+
+    def anchors(self, sent: Span, frames: list[Frame], quotes: list[Quote], ctx: Context, sent_i: int) -> list[Anchor]:
+        doc = sent.doc
+        lx = self.lex
+        out: list[Anchor] = []
+        cue_tokens = set()
+        for f in frames:
+            if f.kind == "floating":
+                speakers = [ctx.last_quote_speaker] if ctx.last_quote_speaker else []
+                out.append(Anchor(speakers, f.content, f.content[0], 0, True, quote=f.content, inherited=True))
+                continue
+            assert f.source is not None and f.cue is not None
+            speakers = [s for s in self._resolve(doc.text[f.source[0]:f.source[1]], ctx, sent_i)]
+            if f.source_i is not None and not speakers:
+                speakers = self._subject_speakers(doc[f.source_i], ctx, sent_i)
+            if f.kind == "according" and not any(s.holds_positions for s in speakers):
+                continue  # "According to Axios sources, Zelensky has signaled …": the inner anchor speaks
+            lemma = doc[f.cue_i].lemma_.lower() if f.cue_i is not None else ""
+            pol = -1 if lemma in lx.against_verbs else (1 if lemma in lx.favor_verbs and lemma not in
+                                                         ("suggest", "confirm", "acknowledge") else 0)
+            if f.cue_i is not None:
+                cue_tokens.add(f.cue_i)
+            scope = (min(f.cue[0], f.content[0]), max(f.cue[1], f.content[1]))
+            quote = f.content if f.kind == "quote" else None
+            out.append(Anchor(speakers, scope, f.cue[0], pol, True, quote=quote))
+        for tok in sent:
+            if tok.i in cue_tokens:
+                continue
+            lemma = tok.lemma_.lower()
+            if tok.pos_ in ("VERB", "ADJ", "AUX") and (tok.dep_ not in ("amod",)):
+                subj = subject_of(tok)
+                if subj is None or any(q.start <= tok.idx < q.end for q in quotes if q.words(doc.text) >= 4):
+                    continue
+                speakers = self._subject_speakers(subj, ctx, sent_i)
+                if not speakers:
+                    continue
+                pol = -1 if lemma in lx.against_verbs else (1 if lemma in lx.favor_verbs else 0)
+                if tok.pos_ == "AUX" and pol == 0:
+                    continue
+                left = tok.i if subj.i < tok.i else subj.left_edge.i
+                right = tok.right_edge.i
+                if tok.dep_ == "relcl":  # "the return of children that Kyiv has requested"
+                    left = min(left, tok.head.left_edge.i)
+                    right = max(right, tok.head.right_edge.i)
+                if subj.dep_ == "nsubjpass" or any(c.dep_ == "agent" for c in tok.children):
+                    left = min(left, tok.left_edge.i)  # "This position has been rejected by Ukraine"
+                out.append(Anchor(speakers, (doc[left].idx, doc[right].idx + len(doc[right])), tok.idx, pol, False))
+            elif tok.pos_ in ("NOUN", "PROPN") and (lemma in lx.favor_nouns or lemma in lx.against_nouns):
+                poss = [c for c in tok.children if c.dep_ == "poss"]
+                if not poss:
+                    continue
+                speakers = self._subject_speakers(poss[0], ctx, sent_i)
+                if not speakers:
+                    continue
+                pol = -1 if lemma in lx.against_nouns else 1
+                out.append(Anchor(speakers, (tok.idx, tok.right_edge.idx + len(tok.right_edge)), tok.idx, pol, False))
+        for m in re.finditer(r"\b([\w.]+)-(backed|brokered|proposed|drafted|sponsored)\b", sent.text):
+            sp = self.resolver.resolve(m.group(1), ctx.day)
+            if sp is None or not sp.holds_positions:
+                continue
+            start = sent.start_char + m.start()
+            head = next((t for t in sent if t.idx >= start + len(m.group(0)) and t.pos_ == "NOUN"), None)
+            if head is None:
+                continue
+            end = head.right_edge.idx + len(head.right_edge)
+            out.append(Anchor([sp], (start, end), start, 1, False, backer=True))
+        return out
+
+    # ------------------------------------------------------------------ stance
+    def _negated(self, doc: Doc, a: int, b: int) -> bool:
+        if b <= a:
+            return False
+        lx = self.lex
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is not None:
+            for t in span:
+                low = t.lower_
+                if t.dep_ == "neg" or low in lx.negators or t.lemma_.lower() in lx.against_verbs:
+                    return True
+        return bool(lx.against_phrases.search(doc.text[a:b]))
+
+    def _favoured(self, doc: Doc, a: int, b: int) -> bool:
+        if b <= a:
+            return False
+        lx = self.lex
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is not None and any(t.lemma_.lower() in lx.favor_verbs and t.pos_ in ("VERB", "ADJ") for t in span):
+            return True
+        return bool(lx.favor_phrases.search(doc.text[a:b]))
+
+    def stance_of(self, doc: Doc, anchor: Anchor, mention: Mention, speaker: Speaker) -> tuple[int, bool] | None:
+        """(+1 favor / -1 against, red line) or None where the text takes no stance."""
+        lx = self.lex
+        text = doc.text
+        s0, s1 = anchor.scope
+        clause = text[s0:s1]
+        red = bool(lx.red.search(clause))
+        if lx.claim.search(clause) and mention.issue.claimant and mention.polarity == 0:
+            return (1 if speaker.party == mention.issue.claimant else -1), True
+        if anchor.pos <= mention.start:
+            a, b = anchor.pos, mention.start
+            if anchor.quote and anchor.quote[0] <= mention.start < anchor.quote[1]:
+                a = anchor.quote[0]
+        else:
+            a, b = mention.end, anchor.pos + 1
+        # the anchoring word's own polarity is counted once, through anchor.polarity
+        neg = anchor.polarity < 0 or self._negated(doc, a + (1 if anchor.pos == a else 0), b)
+        verdict = lx.verdict.search(text[mention.end:s1])
+        if verdict:
+            neg, red = True, True
+        signal = neg or anchor.polarity > 0 or mention.polarity != 0 or self._favoured(doc, a, b)
+        if not signal:
+            return None
+        base = mention.polarity or 1
+        return (-base if neg else base), red
+
+    def condition_of(self, doc: Doc, anchor: Anchor, mention: Mention, mentions: list[Mention]) -> Mention | None:
+        if anchor.backer:
+            return None
+        s1 = anchor.scope[1]
+        region = doc.text[mention.end:s1]
+        for m in self.lex.condition.finditer(region):
+            at = mention.end + m.end()
+            cands = [x for x in mentions if x.start >= at and x.start < s1 and x.issue.id != mention.issue.id]
+            if cands:
+                return cands[0]
+        return None
+
+    # ------------------------------------------------------------------ document
+    def extract(self, doc: Doc, document: Document) -> list[Position]:
+        text = doc.text
+        day = parse_iso(document.date)
+        ctx = Context(day=day, ref_year=reference_year(text, day))
+        quotes = find_quotes(text)
+        frames: list[Frame] = doc._.frames or []
+        boiler = doc._.boilerplate or []
+        positions: list[Position] = []
+        for sent_i, sent in enumerate(doc.sents):
+            if self._skip(sent, boiler):
+                continue
+            sent_frames = [f for f in frames if f.sent == (sent.start_char, sent.end_char)]
+            anchors = self.anchors(sent, sent_frames, quotes, ctx, sent_i)
+            mentions = self.mentions(sent.text, sent.start_char)
+            found = self._sentence_positions(doc, sent, sent_i, anchors, mentions, quotes, ctx, document)
+            found += self._anaphora(doc, sent, sent_i, anchors, mentions, found, ctx, document)
+            positions.extend(found)
+            self._remember(sent, sent_i, anchors, found, ctx)
+        return _dedupe(positions)
+
+    def _skip(self, sent: Span, boiler: list[tuple[int, int]]) -> bool:
+        if any(a < sent.end_char and sent.start_char < b for a, b in boiler):
+            return True
+        line_text = sent.text.strip()
+        if not line_text:
+            return True
+        # headlines and captions: a line of its own without closing punctuation
+        doc_text = sent.doc.text
+        line_start = doc_text.rfind("\n", 0, sent.start_char) + 1
+        line_end = doc_text.find("\n", sent.end_char)
+        line_end = len(doc_text) if line_end < 0 else line_end
+        line = doc_text[line_start:line_end].strip()
+        return bool(line) and line[-1] not in ".!?\"”’:;)…" and len(line.split()) < 30
+
+    def _sentence_positions(self, doc: Doc, sent: Span, sent_i: int, anchors: list[Anchor], mentions: list[Mention],
+                            quotes: list[Quote], ctx: Context, document: Document) -> list[Position]:
+        out: list[Position] = []
+        conditions: set[int] = set()
+        for mention in mentions:
+            if id(mention) in conditions:
+                continue
+            covering = [a for a in anchors if a.scope[0] <= mention.start < a.scope[1] and
+                        any(s.holds_positions for s in a.speakers)]
+            if not covering and re.search(r"\bred line", sent.text, re.IGNORECASE):
+                speakers = [s for _, _, surf in self.resolver.mentions(sent.text)
+                            for s in self._resolve(surf, ctx, sent_i) if s.holds_positions][:1]
+                if speakers:
+                    covering = [Anchor(speakers, (sent.start_char, sent.end_char), sent.end_char, -1, False)]
+            if not covering:
+                continue
+            anchor = min(covering, key=lambda a: (a.scope[1] - a.scope[0], a.inherited))
+            for speaker in anchor.speakers:
+                if not speaker.holds_positions:
+                    continue
+                result = self.stance_of(doc, anchor, mention, speaker)
+                if result is None:
+                    continue
+                pol, red = result
+                cond = self.condition_of(doc, anchor, mention, mentions) if pol > 0 else None
+                if cond is not None:
+                    conditions.add(id(cond))
+                out.append(self._position(doc, sent, anchor, mention, speaker, pol, red, cond, quotes, ctx,
+                                          document))
+        return out
+
+    def _anaphora(self, doc: Doc, sent: Span, sent_i: int, anchors: list[Anchor], mentions: list[Mention],
+                  found: list[Position], ctx: Context, document: Document) -> list[Position]:
+        """Stances on 'a demand', 'this position', 'This is non-negotiable': the issues just stated."""
+        lx = self.lex
+        out: list[Position] = []
+        for anchor in anchors:
+            if any(anchor.scope[0] <= m.start < anchor.scope[1] for m in mentions):
+                continue
+            s0, s1 = anchor.scope
+            clause = doc.text[s0:s1]
+            ana = lx.anaphora.search(clause) or lx.anaphora.search(doc.text[sent.start_char:anchor.pos])
+            marked = lx.claim.search(clause) or lx.verdict.search(clause) or lx.red.search(clause)
+            if not ana or not (anchor.polarity or marked):
+                continue
+            earlier = [p for p in found if p.evidence.start < anchor.pos] or \
+                [s.position for s in ctx.said if sent_i - s.sent_i <= 2]
+            if not earlier:
+                continue
+            for speaker in anchor.speakers:
+                if not speaker.holds_positions:
+                    continue
+                same = [p for p in earlier if p.party == speaker.party]
+                others = [p for p in earlier if p.party != speaker.party]
+                base = same if (same and not anchor.polarity) else (others or same)
+                if same and anchor.polarity == 0:
+                    base = same
+                seen: set[str] = set()
+                for prev in base:
+                    if prev.issue in seen:
+                        continue
+                    seen.add(prev.issue)
+                    issue = self.pack.issue(prev.issue)
+                    prev_pol = 1 if prev.stance in ("favor", "conditional") else -1
+                    red = bool(lx.red.search(clause))
+                    if lx.claim.search(clause) and issue.claimant:
+                        pol, red = (1 if speaker.party == issue.claimant else -1), True
+                    elif lx.verdict.search(clause) or anchor.polarity < 0:
+                        pol = -prev_pol
+                        red = red or bool(lx.verdict.search(clause))
+                    elif prev.party == speaker.party:
+                        pol = prev_pol
+                    else:
+                        pol = prev_pol if anchor.polarity > 0 else 0
+                    if pol == 0:
+                        continue
+                    mention = Mention(issue, anchor.pos, anchor.pos, 0)
+                    pos = self._position(doc, sent, anchor, mention, speaker, pol, red, None, [], ctx, document)
+                    pos.confidence = max(0.3, pos.confidence - 0.2)
+                    out.append(pos)
+        return out
+
+    def _position(self, doc: Doc, sent: Span, anchor: Anchor, mention: Mention, speaker: Speaker, pol: int,
+                  red: bool, cond: Mention | None, quotes: list[Quote], ctx: Context,
+                  document: Document) -> Position:
+        in_quote = anchor.quote is not None and anchor.quote[0] <= mention.start < anchor.quote[1] + 1
+        if not in_quote:
+            in_quote = any(q.start <= mention.start < q.end and q.words(doc.text) >= 4 for q in quotes)
+        if speaker.kind in ("person", "body"):
+            kind = "quote" if in_quote else "reported"
+        elif speaker.kind == "group":
+            kind = "quote" if in_quote else "reported"
+        else:
+            kind = "narrative"
+        stance = "conditional" if cond is not None else ("favor" if pol > 0 else "against")
+        a, b = _trim(doc.text, sent.start_char, sent.end_char)
+        when, year = find_when(doc.text[a:b], ctx.day)
+        historical = bool(year and ctx.ref_year and year < ctx.ref_year)
+        confidence = 0.5 + (0.15 if speaker.kind in ("person", "body") else 0) + (0.1 if mention.polarity else 0) \
+            + (0.1 if kind == "quote" else 0) - (0.15 if anchor.inherited else 0)
+        return Position(
+            doc=document.name, party=speaker.party or "", issue=mention.issue.id, stance=stance, kind=kind,
+            evidence=Evidence(a, b, doc.text[a:b]), speaker=speaker.name if speaker.kind in ("person", "body") else "",
+            red_line=red, condition=cond.issue.id if cond else None, when=when, confidence=min(confidence, 0.95),
+            outlet=document.outlet, doc_date=document.date, historical=historical, doc_id=document.id,
+        )
+
+    def _remember(self, sent: Span, sent_i: int, anchors: list[Anchor], found: list[Position], ctx: Context) -> None:
+        for anchor in anchors:
+            for sp in anchor.speakers:
+                if sp.kind == "person":
+                    ctx.last_person, ctx.last_person_sent = sp, sent_i
+                    if anchor.quote:
+                        ctx.last_quote_speaker = sp
+                if sp.party:
+                    ctx.recent_parties.append(sp.party)
+        for _, _, surface in self.resolver.mentions(sent.text):
+            sp = self.resolver.resolve(surface, ctx.day)
+            if sp is not None and sp.party and sp.holds_positions:
+                ctx.recent_parties.append(sp.party)
+                if sp.kind == "person" and ctx.last_person_sent < sent_i:
+                    ctx.last_person, ctx.last_person_sent = sp, sent_i
+        ctx.recent_parties = ctx.recent_parties[-12:]
+        for p in found:
+            ctx.said.append(_Said(sent_i, p, 1 if p.stance != "against" else -1))
+        ctx.said = [s for s in ctx.said if sent_i - s.sent_i <= 2]
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _dedupe(positions: list[Position]) -> list[Position]:
+    seen: dict[tuple[object, ...], Position] = {}
+    for p in positions:
+        key = (p.party, p.issue, p.stance, p.evidence.start, p.speaker)
+        if key not in seen or p.confidence > seen[key].confidence:
+            seen[key] = p
+        elif p.red_line:
+            seen[key].red_line = True
+    return list(seen.values())
