@@ -90,7 +90,8 @@ def sentence_frames(sent: Span, quotes: list[Quote]) -> list[Frame]:
     """Attribution frames of one sentence."""
     doc = sent.doc
     s0, s1 = sent.start_char, sent.end_char
-    in_sent = [q for q in quotes if q.start < s1 and q.end > s0]
+    # scare quotes (“red line”, “exchange”) are words, not quotations
+    in_sent = [q for q in quotes if q.start < s1 and q.end > s0 and q.words(doc.text) >= 4]
     frames: list[Frame] = []
     cue_lemmas = _cue_lemmas()
     for tok in sent:
@@ -140,7 +141,7 @@ def sentence_frames(sent: Span, quotes: list[Quote]) -> list[Frame]:
     covered = [f.content for f in frames]
     for q in in_sent:
         a, b = q.inner
-        if q.words(doc.text) < 4 or any(c0 <= a and b <= c1 + 2 for c0, c1 in covered):
+        if any(c0 <= a and b <= c1 + 2 for c0, c1 in covered):
             continue
         frames.append(Frame((s0, s1), "floating", None, None, (max(a, s0), min(b, s1))))
     return frames

@@ -29,6 +29,15 @@ from redline.pack import Issue, Pack
 from redline.types import Document, Evidence, Position
 
 
+_CONTINUES = re.compile(
+    r"^(these|this|those|that|his|her|such) (demands?|proposals?|plan|conditions|terms|statement|remarks?|position)\b"
+    r"|^(this|that)$", re.IGNORECASE)
+
+
+def _neg_children(tok: Token, negators: frozenset[str]) -> bool:
+    return any(c.dep_ == "neg" or (c.dep_ in ("advmod", "aux") and c.lower_ in negators) for c in tok.children)
+
+
 def _alt(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
@@ -96,6 +105,7 @@ class Anchor:
     quote: tuple[int, int] | None = None  # the quotation the anchor attributes
     backer: bool = False  # "<party>-backed proposal": never conditional
     inherited: bool = False
+    neg: bool = False  # the anchoring verb is itself negated ("will not accept")
 
 
 @dataclass
@@ -164,6 +174,9 @@ class Extractor:
     def _resolve(self, span_text: str, ctx: Context, sent_i: int, party_hint: str | None = None) -> list[Speaker]:
         sp = self.resolver.resolve(span_text, ctx.day)
         if sp is None:
+            # "These demands include …", "This indicates …": the statement just reported continues
+            if _CONTINUES.match(span_text.strip()) and ctx.last_person and sent_i - ctx.last_person_sent <= 1:
+                return [ctx.last_person]
             return []
         if sp.kind == "pronoun":
             if sp.name in ("he", "she", "him", "his", "her") and ctx.last_person and sent_i - ctx.last_person_sent <= 4:
@@ -218,8 +231,13 @@ class Extractor:
             if f.cue_i is not None:
                 cue_tokens.add(f.cue_i)
             scope = (min(f.cue[0], f.content[0]), max(f.cue[1], f.content[1]))
+            neg = False
+            if f.cue_i is not None and f.kind != "according":
+                cue_tok = doc[f.cue_i]
+                scope = (min(scope[0], cue_tok.idx), max(scope[1], cue_tok.right_edge.idx + len(cue_tok.right_edge)))
+                neg = _neg_children(cue_tok, lx.negators)
             quote = f.content if f.kind == "quote" else None
-            out.append(Anchor(speakers, scope, f.cue[0], pol, True, quote=quote))
+            out.append(Anchor(speakers, scope, f.cue[0], pol, True, quote=quote, neg=neg))
         for tok in sent:
             if tok.i in cue_tokens:
                 continue
@@ -241,7 +259,8 @@ class Extractor:
                     right = max(right, tok.head.right_edge.i)
                 if subj.dep_ == "nsubjpass" or any(c.dep_ == "agent" for c in tok.children):
                     left = min(left, tok.left_edge.i)  # "This position has been rejected by Ukraine"
-                out.append(Anchor(speakers, (doc[left].idx, doc[right].idx + len(doc[right])), tok.idx, pol, False))
+                out.append(Anchor(speakers, (doc[left].idx, doc[right].idx + len(doc[right])), tok.idx, pol, False,
+                                  neg=_neg_children(tok, lx.negators)))
             elif tok.pos_ in ("NOUN", "PROPN") and (lemma in lx.favor_nouns or lemma in lx.against_nouns):
                 poss = [c for c in tok.children if c.dep_ == "poss"]
                 if not poss:
@@ -285,15 +304,16 @@ class Extractor:
             return True
         return bool(lx.favor_phrases.search(doc.text[a:b]))
 
-    def stance_of(self, doc: Doc, anchor: Anchor, mention: Mention, speaker: Speaker) -> tuple[int, bool] | None:
-        """(+1 favor / -1 against, red line) or None where the text takes no stance."""
+    def stance_of(self, doc: Doc, anchor: Anchor, mention: Mention, speaker: Speaker,
+                  next_mention: int | None = None) -> tuple[int, bool, bool] | None:
+        """(+1 favor / -1 against, red line, negated) or None where the text takes no stance."""
         lx = self.lex
         text = doc.text
         s0, s1 = anchor.scope
         clause = text[s0:s1]
         red = bool(lx.red.search(clause))
         if lx.claim.search(clause) and mention.issue.claimant and mention.polarity == 0:
-            return (1 if speaker.party == mention.issue.claimant else -1), True
+            return (1 if speaker.party == mention.issue.claimant else -1), True, False
         if anchor.pos <= mention.start:
             a, b = anchor.pos, mention.start
             if anchor.quote and anchor.quote[0] <= mention.start < anchor.quote[1]:
@@ -301,19 +321,29 @@ class Extractor:
         else:
             a, b = mention.end, anchor.pos + 1
         # the anchoring word's own polarity is counted once, through anchor.polarity
-        neg = anchor.polarity < 0 or self._negated(doc, a + (1 if anchor.pos == a else 0), b)
-        verdict = lx.verdict.search(text[mention.end:s1])
-        if verdict:
+        path_neg = self._negated(doc, a + (1 if anchor.pos == a else 0), b)
+        neg = anchor.polarity < 0 or anchor.neg or path_neg
+        verdict_end = min(s1, mention.end + 90, next_mention if next_mention and next_mention > mention.end else s1)
+        if lx.verdict.search(text[mention.end:verdict_end]):
             neg, red = True, True
-        signal = neg or anchor.polarity > 0 or mention.polarity != 0 or self._favoured(doc, a, b)
+        favoured = self._favoured(doc, a, b)
+        if anchor.is_cue or anchor.polarity or anchor.quote:
+            signal = neg or anchor.polarity > 0 or mention.polarity != 0 or favoured
+        else:  # a plain verb with a party subject ("Russia occupies …") needs words of stance
+            signal = favoured or anchor.neg and mention.polarity != 0 or self._stance_words(doc, a, b)
         if not signal:
             return None
         base = mention.polarity or 1
-        return (-base if neg else base), red
+        return (-base if neg else base), red, neg
+
+    def _stance_words(self, doc: Doc, a: int, b: int) -> bool:
+        lx = self.lex
+        span = doc.char_span(a, b, alignment_mode="expand") if b > a else None
+        if span is not None and any(t.lemma_.lower() in lx.against_verbs for t in span):
+            return True
+        return b > a and bool(lx.against_phrases.search(doc.text[a:b]))
 
     def condition_of(self, doc: Doc, anchor: Anchor, mention: Mention, mentions: list[Mention]) -> Mention | None:
-        if anchor.backer:
-            return None
         s1 = anchor.scope[1]
         region = doc.text[mention.end:s1]
         for m in self.lex.condition.finditer(region):
@@ -374,17 +404,25 @@ class Extractor:
                     covering = [Anchor(speakers, (sent.start_char, sent.end_char), sent.end_char, -1, False)]
             if not covering:
                 continue
-            anchor = min(covering, key=lambda a: (a.scope[1] - a.scope[0], a.inherited))
+            covering.sort(key=lambda a: (a.scope[1] - a.scope[0], a.inherited))
+            anchor = covering[0]
+            cues = [a for a in covering if a.is_cue and not a.inherited]
+            if not anchor.is_cue and cues:
+                # inside reported speech the reporter of the clause speaks, not its grammatical subject
+                anchor = cues[0]
+            later = [m.start for m in mentions if m.start > mention.end and m.issue.id != mention.issue.id]
             for speaker in anchor.speakers:
                 if not speaker.holds_positions:
                     continue
-                result = self.stance_of(doc, anchor, mention, speaker)
+                result = self.stance_of(doc, anchor, mention, speaker, later[0] if later else None)
                 if result is None:
                     continue
-                pol, red = result
-                cond = self.condition_of(doc, anchor, mention, mentions) if pol > 0 else None
+                pol, red, negated = result
+                cond = self.condition_of(doc, anchor, mention, mentions)
                 if cond is not None:
                     conditions.add(id(cond))
+                    if negated or anchor.backer:
+                        cond = None
                 out.append(self._position(doc, sent, anchor, mention, speaker, pol, red, cond, quotes, ctx,
                                           document))
         return out
@@ -403,8 +441,9 @@ class Extractor:
             marked = lx.claim.search(clause) or lx.verdict.search(clause) or lx.red.search(clause)
             if not ana or not (anchor.polarity or marked):
                 continue
-            earlier = [p for p in found if p.evidence.start < anchor.pos] or \
-                [s.position for s in ctx.said if sent_i - s.sent_i <= 2]
+            earlier = list(found)
+            if not earlier and re.match(r"(this|that|it|these|such)\b", ana.group(0).strip(), re.IGNORECASE):
+                earlier = [s.position for s in ctx.said if sent_i - s.sent_i <= 2]
             if not earlier:
                 continue
             for speaker in anchor.speakers:
