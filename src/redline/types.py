@@ -117,12 +117,13 @@ class IngestProblem:
 
 @dataclass
 class IngestSummary:
-    documents: int = 0  # new documents stored in this run
+    documents: int = 0  # new documents stored in this run (the linked duplicates included)
     already_stored: int = 0  # inputs whose exact content was stored before (re-ingest)
     duplicates: int = 0  # near/exact duplicates of another document, stored and linked
     outlets: list[str] = field(default_factory=list)
     problems: list[IngestProblem] = field(default_factory=list)
     doc_ids: list[int] = field(default_factory=list)  # ids of every input document (new or existing)
+    duplicate_links: list[tuple[str, str]] = field(default_factory=list)  # (copy's name, first copy's name)
 
     @property
     def ok(self) -> bool:
