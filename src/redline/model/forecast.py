@@ -333,7 +333,8 @@ def nash_bargaining(
             # at a boundary where some gain vanishes: the log-product's slope is +-inf, with the sign
             # pointing away from the actor whose gain vanishes
             zero = g <= 0
-            return float(np.sum(np.sign(num[zero]) * np.inf)) if np.any(num[zero] != 0) else 0.0
+            slope = float(np.sum(np.sign(num[zero]) * np.inf)) if np.any(num[zero] != 0) else 0.0
+            return 0.0 if math.isnan(slope) else slope
         return float(np.sum(num / g))
 
     eps = 1e-12
