@@ -3,9 +3,11 @@ a local HTTP server. Keep this generic: area-specific fixtures belong in the are
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -61,6 +63,8 @@ class Route:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    send_length: bool = True  # False: no Content-Length; the body ends when the connection closes
+    delay: float = 0.0  # seconds to wait before answering
 
 
 @dataclass
@@ -74,9 +78,20 @@ class LocalServer:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def add(self, path: str, body: bytes | str = b"", *, status: int = 200, **headers: str) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        *,
+        status: int = 200,
+        send_length: bool = True,
+        delay: float = 0.0,
+        **headers: str,
+    ) -> str:
+        """Serve ``body`` at ``path``; keyword headers use _ for - (content_type="text/html")."""
         data = body.encode("utf-8") if isinstance(body, str) else body
-        self.routes[path] = Route(status, data, {k.replace("_", "-"): v for k, v in headers.items()})
+        hdrs = {k.replace("_", "-"): v for k, v in headers.items()}
+        self.routes[path] = Route(status, data, hdrs, send_length, delay)
         return self.url(path)
 
 
@@ -94,19 +109,22 @@ def http_server() -> Iterator[LocalServer]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
+            if route.delay:
+                time.sleep(route.delay)
             self.send_response(route.status)
             for key, value in route.headers.items():
                 self.send_header(key, value)
-            if "Content-Length" not in route.headers:
+            if route.send_length:
                 self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
-            self.wfile.write(route.body)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client stopped reading
+                self.wfile.write(route.body)
 
         def log_message(self, format: str, *args: object) -> None:  # keep test output clean
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield LocalServer(f"http://127.0.0.1:{server.server_address[1]}", routes, hits)

@@ -51,8 +51,8 @@ def address_problem(addr: IPAddress) -> str | None:
         ("loopback", addr.is_loopback),
         ("link-local", addr.is_link_local),
         ("multicast", addr.is_multicast),
-        ("private", addr.is_private),
         ("reserved", addr.is_reserved),
+        ("private", addr.is_private),
     )
     for label, hit in checks:
         if hit:
