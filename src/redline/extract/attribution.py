@@ -91,7 +91,8 @@ def sentence_frames(sent: Span, quotes: list[Quote]) -> list[Frame]:
     doc = sent.doc
     s0, s1 = sent.start_char, sent.end_char
     # scare quotes (“red line”, “exchange”) are words, not quotations
-    in_sent = [q for q in quotes if q.start < s1 and q.end > s0 and q.words(doc.text) >= 4]
+    in_sent = [q for q in quotes if q.start < s1 and q.end > s0 and
+               (q.words(doc.text) >= 4 or (q.end - q.start) >= 0.6 * (s1 - s0))]
     frames: list[Frame] = []
     cue_lemmas = _cue_lemmas()
     for tok in sent:

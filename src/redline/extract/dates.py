@@ -15,7 +15,7 @@ _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 DATE_RE = re.compile(
     rf"\b(?:(?P<season>summer|spring|autumn|fall|winter) of (?P<syear>(?:19|20)\d\d)"
-    rf"|(?P<month>{_MONTH_ALT})\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+    rf"|(?P<month>{_MONTH_ALT})\.?(?:\s+(?P<day>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>(?:19|20)\d\d))?"
     rf"|(?:in|since|by|of|during|until) (?P<ayear>(?:19|20)\d\d)\b"
     rf"|(?P<weekday>{'|'.join(WEEKDAYS)})"
     rf"|(?P<rel>last|this|next) (?P<unit>week|month|year))",

@@ -29,6 +29,7 @@ from redline.pack import Issue, Pack
 from redline.types import Document, Evidence, Position
 
 
+_POSSIBLE = re.compile(r"^[\w\s,]{0,20}?\b(is|was|would be|will be|be) (possible|feasible|acceptable)\b", re.IGNORECASE)
 _CONTINUES = re.compile(
     r"^(these|this|those|that|his|her|such) (demands?|proposals?|plan|conditions|terms|statement|remarks?|position)\b"
     r"|^(this|that)$", re.IGNORECASE)
@@ -93,6 +94,7 @@ class Mention:
     start: int  # absolute char offsets
     end: int
     polarity: int  # +1 the phrase asserts the proposition, -1 denies it, 0 neutral
+    in_condition: bool = False  # part of another statement's condition clause, not a position
 
 
 @dataclass
@@ -314,10 +316,10 @@ class Extractor:
         red = bool(lx.red.search(clause))
         if lx.claim.search(clause) and mention.issue.claimant and mention.polarity == 0:
             return (1 if speaker.party == mention.issue.claimant else -1), True, False
-        if anchor.pos <= mention.start:
+        if anchor.quote and anchor.quote[0] <= mention.start < anchor.quote[1]:
+            a, b = anchor.quote[0], mention.start  # inside the quotation: from its opening words
+        elif anchor.pos <= mention.start:
             a, b = anchor.pos, mention.start
-            if anchor.quote and anchor.quote[0] <= mention.start < anchor.quote[1]:
-                a = anchor.quote[0]
         else:
             a, b = mention.end, anchor.pos + 1
         # the anchoring word's own polarity is counted once, through anchor.polarity
@@ -326,7 +328,8 @@ class Extractor:
         verdict_end = min(s1, mention.end + 90, next_mention if next_mention and next_mention > mention.end else s1)
         if lx.verdict.search(text[mention.end:verdict_end]):
             neg, red = True, True
-        favoured = self._favoured(doc, a, b)
+        # predicates after the issue count too: "a meeting … was possible only if …"
+        favoured = self._favoured(doc, a, b) or bool(_POSSIBLE.match(text[mention.end:min(verdict_end, mention.end + 40)]))
         if anchor.is_cue or anchor.polarity or anchor.quote:
             signal = neg or anchor.polarity > 0 or mention.polarity != 0 or favoured
         else:  # a plain verb with a party subject ("Russia occupies …") needs words of stance
@@ -350,6 +353,8 @@ class Extractor:
             at = mention.end + m.end()
             cands = [x for x in mentions if x.start >= at and x.start < s1 and x.issue.id != mention.issue.id]
             if cands:
+                for extra in cands[1:]:  # the rest of the condition clause is part of the condition
+                    extra.in_condition = True
                 return cands[0]
         return None
 
@@ -393,7 +398,7 @@ class Extractor:
         out: list[Position] = []
         conditions: set[int] = set()
         for mention in mentions:
-            if id(mention) in conditions:
+            if id(mention) in conditions or mention.in_condition:
                 continue
             covering = [a for a in anchors if a.scope[0] <= mention.start < a.scope[1] and
                         any(s.holds_positions for s in a.speakers)]
@@ -411,9 +416,13 @@ class Extractor:
                 # inside reported speech the reporter of the clause speaks, not its grammatical subject
                 anchor = cues[0]
             later = [m.start for m in mentions if m.start > mention.end and m.issue.id != mention.issue.id]
+            named = {s.party: s for a in cues for s in a.speakers if s.kind in ("person", "body") and a is not anchor}
             for speaker in anchor.speakers:
                 if not speaker.holds_positions:
                     continue
+                if speaker.kind in ("party", "group") and speaker.party in named:
+                    # "Peskov said that Moscow would never agree …": the named speaker of that party
+                    speaker = named[speaker.party]
                 result = self.stance_of(doc, anchor, mention, speaker, later[0] if later else None)
                 if result is None:
                     continue
