@@ -371,3 +371,16 @@ def test_reingesting_everything_adds_nothing(seeds_dir: Path, fixtures_dir: Path
     assert (second.documents, second.duplicates, second.already_stored) == (0, 0, count)
     assert second.doc_ids == first.doc_ids
     assert store.document_count() == count
+
+
+def test_problem_reasons_are_single_lines(tmp_path: Path) -> None:
+    # a feed whose parser error message would span lines still yields one-line reasons
+    feed = tmp_path / "broken.xml"
+    feed.write_text(
+        '<?xml version="1.0"?>\n<rss version="2.0">\n<channel>\n<item>\n<title>x', encoding="utf-8"
+    )
+    items = list(iter_documents([str(feed), str(tmp_path / "a\nb.txt")]))
+    assert len(items) == 2
+    for item in items:
+        assert isinstance(item, IngestProblem)
+        assert "\n" not in item.reason and "\n" not in item.source

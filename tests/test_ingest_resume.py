@@ -116,7 +116,7 @@ def test_kill_nine_mid_batch_then_rerun_stores_every_article_once(
     env = {**os.environ, "COLUMNS": "200"}
 
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     at_kill = 0
     while time.monotonic() < deadline and proc.poll() is None:
         at_kill = stored_count(db)

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from redline.ingest.fetch import MAX_BYTES, TIMEOUT, Network
 from redline.ingest.metadata import parse_cli_date
-from redline.ingest.sources import Options, Source, expand_inputs, read_source
+from redline.ingest.sources import Options, Source, expand_inputs, one_line, read_source
 from redline.store import Store
 from redline.types import Document, IngestProblem, IngestSummary
 
@@ -49,7 +49,7 @@ def _iter_sources(
         if isinstance(src, Source):
             yield n, total, src.location, read_source(src, opts)
         else:
-            yield n, total, src.source, [src]
+            yield n, total, src.source, [one_line(src)]
 
 
 def iter_documents(

@@ -142,7 +142,19 @@ def _blank_none(value: object) -> str | None:
 
 
 def read_source(src: Source, opts: Options) -> Iterator[Item]:
-    """Documents and problems from one source. Never raises for bad input."""
+    """Documents and problems from one source. Never raises for bad input; every problem's
+    reason is a single line."""
+    for item in _read_source(src, opts):
+        yield one_line(item) if isinstance(item, IngestProblem) else item
+
+
+def one_line(problem: IngestProblem) -> IngestProblem:
+    """The problem with its source and reason on one line each (for logs and terminals)."""
+    source = problem.source.replace("\r", " ").replace("\n", " ")
+    return IngestProblem(source, " ".join(problem.reason.split()))
+
+
+def _read_source(src: Source, opts: Options) -> Iterator[Item]:
     try:
         if src.kind == "file":
             yield from _read_file(src.location, opts)

@@ -109,7 +109,10 @@ class Store:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; the write lock is taken at the start (BEGIN IMMEDIATE)."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:  # locked too long, read-only file, disk I/O
+                raise StoreError(f"{self.path}: cannot write to the database ({exc})") from exc
             try:
                 yield self._conn
             except BaseException:
@@ -180,7 +183,7 @@ class Store:
         """
         if not doc.text.strip():
             raise ValueError(f"{doc.name}: a document needs text")
-        digest = doc.content_hash or text_hash(doc.text)
+        digest = text_hash(doc.text)  # always from the text itself, whatever the caller filled in
         sig = signature(doc.text)
         with self._tx() as conn:
             row = conn.execute(
