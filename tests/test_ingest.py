@@ -384,3 +384,19 @@ def test_problem_reasons_are_single_lines(tmp_path: Path) -> None:
     for item in items:
         assert isinstance(item, IngestProblem)
         assert "\n" not in item.reason and "\n" not in item.source
+
+
+def test_html_in_a_declared_legacy_charset_is_decoded(tmp_path: Path) -> None:
+    # unlike a .txt file, an HTML page can say what its bytes are: honour a declared charset
+    body = (
+        "<p>The minister said the talks in Genève had reached an impasse, and that the delegations would"
+        " return home without a joint statement after three days of meetings.</p>"
+        "<p>Observers at the café near the conference centre said neither side expected a deal soon, and"
+        " that the next round would depend on whether a ceasefire could be agreed first.</p>"
+    )
+    head = '<html><head><meta charset="iso-8859-1"><title>Talks</title></head>'
+    page = f"{head}<body><article>{body}</article></body></html>"
+    path = tmp_path / "legacy.html"
+    path.write_bytes(page.encode("latin-1"))
+    doc = only_doc([str(path)])
+    assert "Genève" in doc.text and "café" in doc.text
