@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+# datasketch is imported where it is used: it pulls in scipy (about a second), which commands
+# that only read the store should not pay for.
 
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle
@@ -44,12 +47,16 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def signature(text: str) -> bytes:
     """The MinHash signature of a text, as bytes for the database."""
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
     mh.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
     return np.asarray(mh.hashvalues, dtype=np.uint32).tobytes()
 
 
-def _lean(sig: bytes) -> LeanMinHash:
+def _lean(sig: bytes) -> Any:
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=_SEED, hashvalues=np.frombuffer(sig, dtype=np.uint32), scheme=_SCHEME)
 
 
@@ -57,6 +64,8 @@ class NearDuplicateIndex:
     """An in-memory MinHashLSH over stored signatures; rebuilt from the database on open."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.max_id = 0  # highest document id indexed so far

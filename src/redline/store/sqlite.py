@@ -78,9 +78,8 @@ class Store:
                 raise StoreError(f"{self.path}: cannot switch the database to WAL mode (got {mode})")
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-            self._index = NearDuplicateIndex()
             self._check_signatures()
-            self._refresh_index()
+            self._index: NearDuplicateIndex | None = None  # built on the first write of a document
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise StoreError(f"{self.path}: not a usable redline database ({exc})") from exc
@@ -162,14 +161,18 @@ class Store:
                 (SIGNATURE_VERSION,),
             )
 
-    def _refresh_index(self) -> None:
-        """Add documents stored since the index was last brought up to date (by any process)."""
+    def _refresh_index(self) -> NearDuplicateIndex:
+        """The near-duplicate index, with every document stored since it was last brought up to
+        date (by this or any other process); built from the stored signatures the first time."""
+        if self._index is None:
+            self._index = NearDuplicateIndex()
         rows = self._query(
             "SELECT id, minhash FROM documents WHERE id > ? AND minhash IS NOT NULL ORDER BY id",
             (self._index.max_id,),
         )
         for row in rows:
             self._index.add(row["id"], row["minhash"])
+        return self._index
 
     # -- documents ---------------------------------------------------------------------------
 
@@ -193,8 +196,8 @@ class Store:
             if row is not None:
                 doc.id, doc.duplicate_of, doc.content_hash = row[0], row[1], digest
                 return row[0], "exists"
-            self._refresh_index()  # under the write lock: sees every document stored before ours
-            first = self._first_copy(conn, digest, sig, doc.text)
+            index = self._refresh_index()  # under the write lock: sees every document stored before ours
+            first = self._first_copy(conn, index, digest, sig, doc.text)
             cur = conn.execute(
                 "INSERT INTO documents (name, source, title, outlet, url, author, date, language,"
                 " content_hash, text, duplicate_of, minhash, ingested_at)"
@@ -217,11 +220,13 @@ class Store:
             )
             new_id = cur.lastrowid
             assert new_id is not None
-        self._index.add(new_id, sig)
+        index.add(new_id, sig)
         doc.id, doc.duplicate_of, doc.content_hash = new_id, first, digest
         return new_id, ("duplicate" if first is not None else "new")
 
-    def _first_copy(self, conn: sqlite3.Connection, digest: str, sig: bytes, text: str) -> int | None:
+    def _first_copy(
+        self, conn: sqlite3.Connection, index: NearDuplicateIndex, digest: str, sig: bytes, text: str
+    ) -> int | None:
         """Id of the first stored copy of this text (exact, then near-duplicate), or None."""
         row = conn.execute(
             "SELECT id, duplicate_of FROM documents WHERE content_hash = ? ORDER BY id LIMIT 1", (digest,)
@@ -229,11 +234,11 @@ class Store:
         if row is not None:
             return int(row[1] if row[1] is not None else row[0])
         mine = shingles(text)
-        for cand in self._index.candidates(sig):
+        for cand in index.candidates(sig):
             crow = conn.execute("SELECT text, duplicate_of FROM documents WHERE id = ?", (cand,)).fetchone()
             if crow is None:
                 continue
-            if jaccard(mine, shingles(crow[0])) >= self._index.threshold:
+            if jaccard(mine, shingles(crow[0])) >= index.threshold:
                 return int(crow[1] if crow[1] is not None else cand)
         return None
 
