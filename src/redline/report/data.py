@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,8 +98,9 @@ class View:
     def doc_segments(self, doc: Document) -> list[Segment]:
         return highlight(doc.text, [p for p in self.positions if p.doc_id == doc.id])
 
-    def timelines(self, href_prefix: str = "#") -> list[tuple[str, str, Markup]]:
-        """(issue id, issue name, SVG) per issue that has statements."""
+    def timelines(self, href: Callable[[Position], str] | None = None) -> list[tuple[str, str, Markup]]:
+        """(issue id, issue name, SVG) per issue that has statements; ``href``: a statement's link."""
+        link = href or (lambda p: "#" + ev_anchor(p))
         order = {d.id: n for n, d in enumerate(self.documents)}
         out = []
         for iid in self.model.issues:
@@ -113,7 +115,7 @@ class View:
                 rl = " (red line)" if p.red_line else ""
                 label = f"{p.party} {p.stance}{rl} - {who}, {xl}: {p.evidence.text}"
                 pts.append(TimelinePoint(p.party, p.stance, p.red_line, label[:300],
-                                         href_prefix + ev_anchor(p), key, xl))
+                                         link(p), key, xl))
             if pts:
                 name = self.issue_name(iid)
                 out.append((iid, name, timeline_svg(name, self.model.parties, pts)))
