@@ -30,5 +30,7 @@ PackOption = typer.Option(None, "--pack", help="negotiation pack YAML (default: 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clear line and exit non-zero: no traceback for user mistakes."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

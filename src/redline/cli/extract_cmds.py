@@ -39,7 +39,8 @@ def position_table(positions: list[Position], title: str = "") -> Table:
         stance = p.stance + (f" ({p.condition})" if p.condition else "")
         ev = p.evidence.text if len(p.evidence.text) <= 90 else p.evidence.text[:87] + "…"
         table.add_row(
-            escape(p.doc[:3] if p.doc[:3].isdigit() else p.doc[:14]), p.party, escape(p.speaker or "—"), p.issue, f"[{style}]{stance}[/]",
+            escape(p.doc[:3] if p.doc[:3].isdigit() else p.doc[:14]), p.party, escape(p.speaker or "—"), p.issue,
+            f"[{style}]{stance}[/]",
             "[bold red]●[/]" if p.red_line else "", p.kind, (p.when or "") + (" (past)" if p.historical else ""),
             escape(ev),
         )

@@ -28,7 +28,6 @@ from redline.nlp import lexicon
 from redline.pack import Issue, Pack
 from redline.types import Document, Evidence, Position
 
-
 _POSSIBLE = re.compile(r"^[\w\s,]{0,20}?\b(is|was|would be|will be|be) (possible|feasible|acceptable)\b", re.IGNORECASE)
 _CONTINUES = re.compile(
     r"^(these|this|those|that|his|her|such) (demands?|proposals?|plan|conditions|terms|statement|remarks?|position)\b"
@@ -236,7 +235,9 @@ class Extractor:
             neg = False
             if f.cue_i is not None and f.kind != "according":
                 cue_tok = doc[f.cue_i]
-                scope = (min(scope[0], cue_tok.idx), max(scope[1], cue_tok.right_edge.idx + len(cue_tok.right_edge)))
+                lefts = [c.idx for c in cue_tok.lefts if c.dep_ in ("aux", "auxpass", "neg", "advmod")]
+                scope = (min([scope[0], cue_tok.idx, *lefts]),
+                         max(scope[1], cue_tok.right_edge.idx + len(cue_tok.right_edge)))
                 neg = _neg_children(cue_tok, lx.negators)
             quote = f.content if f.kind == "quote" else None
             out.append(Anchor(speakers, scope, f.cue[0], pol, True, quote=quote, neg=neg))
@@ -254,7 +255,9 @@ class Extractor:
                 pol = -1 if lemma in lx.against_verbs else (1 if lemma in lx.favor_verbs else 0)
                 if tok.pos_ == "AUX" and pol == 0:
                     continue
-                left = tok.i if subj.i < tok.i else subj.left_edge.i
+                # the verb with its auxiliaries and negation ("would never agree")
+                lefts = [c.i for c in tok.lefts if c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.i > subj.i]
+                left = min([tok.i, *lefts]) if subj.i < tok.i else subj.left_edge.i
                 right = tok.right_edge.i
                 if tok.dep_ == "relcl":  # "the return of children that Kyiv has requested"
                     left = min(left, tok.head.left_edge.i)
@@ -329,7 +332,8 @@ class Extractor:
         if lx.verdict.search(text[mention.end:verdict_end]):
             neg, red = True, True
         # predicates after the issue count too: "a meeting … was possible only if …"
-        favoured = self._favoured(doc, a, b) or bool(_POSSIBLE.match(text[mention.end:min(verdict_end, mention.end + 40)]))
+        after = text[mention.end:min(verdict_end, mention.end + 40)]
+        favoured = self._favoured(doc, a, b) or bool(_POSSIBLE.match(after))
         if anchor.is_cue or anchor.polarity or anchor.quote:
             signal = neg or anchor.polarity > 0 or mention.polarity != 0 or favoured
         else:  # a plain verb with a party subject ("Russia occupies …") needs words of stance
@@ -371,6 +375,9 @@ class Extractor:
             if self._skip(sent, boiler):
                 continue
             sent_frames = [f for f in frames if f.sent == (sent.start_char, sent.end_char)]
+            if not sent_frames:  # part of a quotation that runs over several sentences: its cue speaks
+                sent_frames = [f for f in frames if f.kind == "quote" and f.source and
+                               f.content[0] <= sent.start_char + 2 and sent.end_char - 2 <= f.content[1]]
             anchors = self.anchors(sent, sent_frames, quotes, ctx, sent_i)
             mentions = self.mentions(sent.text, sent.start_char)
             found = self._sentence_positions(doc, sent, sent_i, anchors, mentions, quotes, ctx, document)
@@ -482,7 +489,8 @@ class Extractor:
                         pol = prev_pol if anchor.polarity > 0 else 0
                     if pol == 0:
                         continue
-                    mention = Mention(issue, anchor.pos, anchor.pos, 0)
+                    at = anchor.quote[0] if anchor.quote else anchor.pos
+                    mention = Mention(issue, at, at, 0)
                     pos = self._position(doc, sent, anchor, mention, speaker, pol, red, None, [], ctx, document)
                     pos.confidence = max(0.3, pos.confidence - 0.2)
                     out.append(pos)
@@ -494,9 +502,7 @@ class Extractor:
         in_quote = anchor.quote is not None and anchor.quote[0] <= mention.start < anchor.quote[1] + 1
         if not in_quote:
             in_quote = any(q.start <= mention.start < q.end and q.words(doc.text) >= 4 for q in quotes)
-        if speaker.kind in ("person", "body"):
-            kind = "quote" if in_quote else "reported"
-        elif speaker.kind == "group":
+        if speaker.kind in ("person", "body") or speaker.kind == "group":
             kind = "quote" if in_quote else "reported"
         else:
             kind = "narrative"
@@ -523,11 +529,11 @@ class Extractor:
                 if sp.party:
                     ctx.recent_parties.append(sp.party)
         for _, _, surface in self.resolver.mentions(sent.text):
-            sp = self.resolver.resolve(surface, ctx.day)
-            if sp is not None and sp.party and sp.holds_positions:
-                ctx.recent_parties.append(sp.party)
-                if sp.kind == "person" and ctx.last_person_sent < sent_i:
-                    ctx.last_person, ctx.last_person_sent = sp, sent_i
+            named = self.resolver.resolve(surface, ctx.day)
+            if named is not None and named.party and named.holds_positions:
+                ctx.recent_parties.append(named.party)
+                if named.kind == "person" and ctx.last_person_sent < sent_i:
+                    ctx.last_person, ctx.last_person_sent = named, sent_i
         ctx.recent_parties = ctx.recent_parties[-12:]
         for p in found:
             ctx.said.append(_Said(sent_i, p, 1 if p.stance != "against" else -1))
