@@ -27,6 +27,10 @@ install: $(VENV)/.installed
 
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PIP) install $(PIPFLAGS) -c requirements/constraints.txt -e '.[dev]'
+	@# browser tests drive Debian's Chromium through Playwright (never `playwright install`)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi; }
 	touch $@
 
 install-dev: $(VENV)/.installed-dev
