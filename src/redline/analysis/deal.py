@@ -99,9 +99,7 @@ def load_deal(path: str | Path, pack: Pack) -> Deal:
     options = raw.get("options")
     if options is None:
         options = {}
-    if not isinstance(options, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in options.items()
-    ):
+    if not isinstance(options, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in options.items()):
         raise DealError(f"{p}: options: must map issue ids to option ids (text)")
     for key in ("name", "description"):
         if key in raw and not isinstance(raw[key], str):
@@ -118,10 +116,7 @@ class Breach:
 
     def describe(self) -> str:
         rl = self.red_line
-        return (
-            f"{rl.party}'s red line {rl.requirement} — deal gives {rl.issue} = {self.option}: "
-            f"{rl.source_text()}"
-        )
+        return f"{rl.party}'s red line {rl.requirement} — deal gives {rl.issue} = {self.option}: {rl.source_text()}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"option": self.option, "text": self.describe(), "red_line": self.red_line.to_dict()}

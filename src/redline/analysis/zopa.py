@@ -62,7 +62,7 @@ _SU = 10**7  # utility 1.0 = _SU
 _LS = 10**4  # log-utility unit = 1e-4 nat
 _D = 10**7  # tangent coefficient scale
 _EPS = 1e-4  # smallest utility the tangents are fitted to
-_TANGENTS = 48
+_TANGENTS = 32
 
 
 @dataclass
@@ -109,9 +109,7 @@ class ConflictSet:
         return out
 
     def describe(self) -> str:
-        parts = [r.describe() for r in self.red_lines] + [
-            f"{c.describe()}: {c.source_text()}" for c in self.conditions
-        ]
+        parts = [r.describe() for r in self.red_lines] + [f"{c.describe()}: {c.source_text()}" for c in self.conditions]
         return " vs ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -290,9 +288,7 @@ def _problem(model: PositionsModel, pack: Pack) -> _Problem:
     free = [n for n, i in enumerate(pack.issues) if i.id in relevant]
     coef: dict[str, list[list[int]]] = {}
     for p, row in table.weights.items():
-        coef[p] = [
-            [round(s * _SU) for s in row[i.id]] if i.id in row else [0] * len(i.scale) for i in pack.issues
-        ]
+        coef[p] = [[round(s * _SU) for s in row[i.id]] if i.id in row else [0] * len(i.scale) for i in pack.issues]
     return _Problem(pack, table, reds, conds, free, coef)
 
 
@@ -323,43 +319,72 @@ class _Cp:
         for c in prob.conds:
             a, b = index[c.issue], index[c.condition]
             lit = m.new_bool_var(f"cond_{c.party}_{c.issue}_{c.condition}")
-            m.add(
-                sum(self.x[a][issues[a].threshold :]) <= sum(self.x[b][issues[b].threshold :])
-            ).only_enforce_if(lit)
+            m.add(sum(self.x[a][issues[a].threshold :]) <= sum(self.x[b][issues[b].threshold :])).only_enforce_if(lit)
             self.lits.append(lit)
         if hard:
             for lit in self.lits:
                 m.add(lit == 1)
         self.logs: list[cp_model.IntVar] = []
+        self.utils: list[cp_model.IntVar] = []
+        self.points: list[list[float]] = []
+        self.log_lo = 0
         if objective:
-            self._objective(positive)
+            self._utilities(positive)
+            self._objective()
 
-    def _objective(self, positive: bool) -> None:
+    def _utilities(self, positive: bool) -> None:
+        """One integer utility per party (1.0 = _SU) and the points its tangents touch ln at."""
         m, prob = self.m, self.prob
-        lo = math.floor(_LS * (math.log(_EPS) - 1)) - 2
-        points = [_EPS * (1 / _EPS) ** (j / (_TANGENTS - 1)) for j in range(_TANGENTS)]
         for p in prob.table.parties:
+            rows = prob.coef[p]
             terms = []
-            for n, row in enumerate(prob.coef[p]):
+            for n, row in enumerate(rows):
                 terms += [c * self.x[n][k] for k, c in enumerate(row) if c]
-            u = m.new_int_var(0, sum(max(row) for row in prob.coef[p]), f"u_{p}")
+            u_hi = sum(max(row) for row in rows)
+            u = m.new_int_var(0, u_hi, f"u_{p}")
             m.add(u == sum(terms))
             if positive:
                 m.add(u >= 1)
-            log = m.new_int_var(lo, 0, f"log_{p}")
-            for uj in points:
-                slope = round(_D * _LS / (_SU * uj))
-                const = round(_D * _LS * (math.log(uj) - 1))
-                m.add(_D * log <= const + slope * u)
-            self.logs.append(log)
-        self.log_lo = lo
+            # tangent points spread over the party's own utility range
+            a = max(_EPS, sum(min(row) for row in rows) / _SU)
+            b = max(a * 1.0001, u_hi / _SU)
+            self.points.append([a * (b / a) ** (j / (_TANGENTS - 1)) for j in range(_TANGENTS)])
+            self.utils.append(u)
+
+    def _objective(self) -> None:
+        """log_p <= every tangent of ln: a concave function is the minimum of its tangents, so the
+        largest feasible log_p is >= ln(u_p) (an over-approximation, tight at the tangent points)."""
+        m, prob = self.m, self.prob
+        for n, p in enumerate(prob.table.parties):
+            a, b = self.points[n][0], self.points[n][-1]
+            p_lo = math.floor(_LS * (math.log(a) - 1)) - 2
+            self.log_lo = min(self.log_lo, p_lo)
+            self.logs.append(m.new_int_var(p_lo, max(0, math.ceil(_LS * math.log(b)) + 2), f"log_{p}"))
+            for uj in self.points[n]:
+                slope, const = _tangent(uj)
+                m.add(_D * self.logs[n] <= const + slope * self.utils[n])
         if self.logs:
             m.maximize(sum(self.logs))
         else:  # nobody holds a position: prefer the status quo
             issues = prob.pack.issues
             m.maximize(sum(self.x[n][issues[n].option_index(issues[n].status_quo)] for n in prob.free))
 
-    def chosen(self, solver: cp_model.CpSolver) -> tuple[int, ...]:
+    def band(self, bound: int, extra: list[list[float]]) -> None:
+        """Only packages whose approximate objective reaches ``bound``: each party's scaled log is
+        *equal* to the minimum of its tangents (so every package is one solution, for enumeration)."""
+        m = self.m
+        total = []
+        for n, u in enumerate(self.utils):
+            u_hi = round(sum(max(row) for row in list(self.prob.coef.values())[n]))
+            lines = [_tangent(uj) for uj in sorted(set(self.points[n] + extra[n]))]
+            lo = min(c for _, c in lines)
+            hi = min(c + sl * u_hi for sl, c in lines)
+            lr = m.new_int_var(lo, max(lo, hi), f"lraw_{n}")
+            m.add_min_equality(lr, [c + sl * u for sl, c in lines])
+            total.append(lr)
+        m.add(sum(total) >= _D * bound)
+
+    def chosen(self, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback) -> tuple[int, ...]:
         return tuple(next(k for k, v in enumerate(row) if solver.boolean_value(v)) for row in self.x)
 
     def cut(self, choice: tuple[int, ...], min_distance: int) -> None:
@@ -367,10 +392,17 @@ class _Cp:
         self.m.add(sum(vs) <= len(vs) - min_distance)
 
 
+def _tangent(uj: float) -> tuple[int, int]:
+    """The tangent of ln at uj, scaled: _D * _LS * (ln(uj) + (U / _SU - uj) / uj) = const + slope * U."""
+    return round(_D * _LS / (_SU * uj)), round(_D * _LS * (math.log(uj) - 1))
+
+
 def _solver(seconds: float, workers: int = 1) -> cp_model.CpSolver:
     s = cp_model.CpSolver()
     s.parameters.max_time_in_seconds = max(0.01, seconds)
     s.parameters.num_workers = workers
+    # the models are small and solved many times: presolve costs more than it saves (measured ~2x)
+    s.parameters.cp_model_presolve = False
     return s
 
 
@@ -418,57 +450,128 @@ def _package(prob: _Problem, choice: tuple[int, ...], rank: int) -> Package:
 def _search(
     prob: _Problem, top: int, min_distance: int, deadline: float, stats: dict[str, Any]
 ) -> tuple[list[tuple[int, ...]], bool, bool]:
-    """Top packages by exact Nash score; (choices, any feasible, certified)."""
+    """Top packages by exact Nash score; (choices, any feasible, certified).
+
+    Phase 1: the approximate optimum, then the next best under no-good cuts, until ``top``
+    packages are found (or none is left). Phase 2 (certification): enumerate every package whose
+    approximate objective reaches the k-th best exact score minus the rounding slack — a superset
+    of every package that could beat it — and rank the union exactly.
+    """
     cp = _Cp(prob, objective=True, hard=True, positive=True)
     positive = True
-    found: dict[tuple[int, ...], tuple[float, float]] = {}  # choice -> (exact key, approx objective)
-    bound_added: int | None = None
-    certified = False
-    while True:
+    keys: dict[tuple[int, ...], float] = {}
+    order: list[tuple[int, ...]] = []  # phase-1 order (the approximation's ranking)
+    exhausted = False
+    timed_out = False
+    while len(order) < top:
         left = deadline - time.perf_counter()
         if left <= 0:
+            timed_out = True
             break
-        solver = _solver(left, workers=1)
+        solver = _solver(left)
         status = solver.solve(cp.m)
         stats["solves"] += 1
         if status == cp_model.INFEASIBLE:
-            if not found and positive:
+            if not order and positive:
                 # every feasible package leaves some party at utility 0: rank by the approximation
                 positive = False
                 cp = _Cp(prob, objective=True, hard=True, positive=False)
                 continue
-            certified = True
+            exhausted = True
             break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break  # out of time
-        choice = cp.chosen(solver)
-        stats["zero_utility"] = not positive
-        found[choice] = (_score(prob, choice), solver.objective_value)
-        if not prob.free or not prob.coef:
-            certified = True
+            timed_out = True
             break
-        cp.cut(choice, 1 if len(found) > top else min_distance)
-        if len(found) >= top:
-            kth = sorted((v[0] for v in found.values()), reverse=True)[top - 1]
-            if not math.isfinite(kth):
-                break  # only when every package leaves someone at 0: no Nash ranking to certify
-            b = math.floor(_LS * kth) - _slack(prob)
-            if bound_added is None or b > bound_added:
-                cp.m.add(sum(cp.logs) >= b)
-                bound_added = b
-    ranked = sorted(found, key=lambda c: (found[c][0], found[c][1]), reverse=True)
-    return ranked[:top], bool(found), certified and positive
+        choice = cp.chosen(solver)
+        keys[choice] = _score(prob, choice)
+        order.append(choice)
+        if not prob.free or not prob.coef:
+            exhausted = True
+            break
+        cp.cut(choice, min_distance)
+    if not order:
+        return [], False, False
+    stats["zero_utility"] = not positive
+    certified = exhausted and not timed_out
+    if not certified and not timed_out and positive:
+        k = top if min_distance == 1 else 1
+        kth = sorted(keys.values(), reverse=True)[k - 1]
+        ints = [_utils_int(prob, c) for c in order]
+        per_party = [[u[n] / _SU for u in ints if u[n] > 0] for n in range(len(prob.coef))]
+        band, complete = _enumerate(prob, math.floor(_LS * kth) - _slack(prob), per_party, deadline, stats)
+        for c in band:
+            if c not in keys:
+                keys[c] = _score(prob, c)
+        certified = complete
+    ranked = sorted(keys, key=lambda c: (keys[c], -order.index(c) if c in order else -len(order)), reverse=True)
+    if min_distance == 1:
+        return ranked[:top], True, certified
+    chosen: list[tuple[int, ...]] = []
+    for c in ranked:
+        if all(sum(c[n] != d[n] for n in prob.free) >= min_distance for d in chosen):
+            chosen.append(c)
+            if len(chosen) == top:
+                break
+    return chosen, True, certified
+
+
+def _utils_int(prob: _Problem, choice: tuple[int, ...]) -> list[int]:
+    return [sum(rows[n][k] for n, k in enumerate(choice)) for rows in prob.coef.values()]
+
+
+_ENUM_CAP = 2000  # packages enumerated in the certification band at most
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    def __init__(self, cp: _Cp, cap: int) -> None:
+        super().__init__()
+        self.cp, self.cap = cp, cap
+        self.found: list[tuple[int, ...]] = []
+        self.capped = False
+
+    def on_solution_callback(self) -> None:
+        self.found.append(self.cp.chosen(self))
+        if len(self.found) >= self.cap:
+            self.capped = True
+            self.stop_search()
+
+
+def _enumerate(
+    prob: _Problem, bound: int, extra: list[list[float]], deadline: float, stats: dict[str, Any]
+) -> tuple[list[tuple[int, ...]], bool]:
+    """Every feasible package whose approximate objective reaches ``bound``; (packages, complete)."""
+    cp = _Cp(prob, objective=False, hard=True)
+    cp._utilities(positive=True)
+    cp.band(bound, extra)
+    solver = _solver(deadline - time.perf_counter())
+    solver.parameters.enumerate_all_solutions = True
+    collector = _Collector(cp, _ENUM_CAP)
+    status = solver.solve(cp.m, collector)
+    stats["solves"] += 1
+    stats["certification_band"] = len(collector.found)
+    complete = status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and not collector.capped
+    return collector.found, complete
 
 
 def _relaxed(prob: _Problem, top: int, deadline: float, stats: dict[str, Any]) -> list[tuple[int, ...]]:
-    """Packages crossing the fewest red lines / conditions, then best by the log objective."""
+    """Packages crossing the fewest red lines / conditions, then best by the log objective.
+
+    Lexicographic: first the largest number of constraints that can hold together (a pure
+    boolean problem), then the Nash objective with at least that many holding.
+    """
+    count = _Cp(prob, objective=False, hard=False)
+    count.m.maximize(sum(count.lits))
+    solver = _solver(deadline - time.perf_counter())
+    status = solver.solve(count.m)
+    stats["solves"] += 1
+    if status != cp_model.OPTIMAL:
+        return []
+    best = round(solver.objective_value)
     cp = _Cp(prob, objective=True, hard=False)
-    n_p = max(1, len(prob.table.parties))
-    big = n_p * (abs(cp.log_lo) + 1) if cp.logs else 1
-    cp.m.maximize(big * sum(cp.lits) + sum(cp.logs))  # fewest crossed first, then the Nash objective
+    cp.m.add(sum(cp.lits) >= best)
     out: list[tuple[int, ...]] = []
     while len(out) < top and time.perf_counter() < deadline:
-        solver = _solver(deadline - time.perf_counter(), workers=1)
+        solver = _solver(deadline - time.perf_counter())
         status = solver.solve(cp.m)
         stats["solves"] += 1
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -567,7 +670,7 @@ def find_zopa(
     top: int = 5,
     *,
     min_distance: int = 1,
-    max_conflicts: int = 20,
+    max_conflicts: int = 10,
     relaxed: int = 3,
     time_limit: float = 20.0,
 ) -> ZopaResult:
@@ -592,8 +695,7 @@ def find_zopa(
         sets, complete = _conflict_sets(prob, max_conflicts, deadline, stats)
         nr = len(prob.reds)
         conflicts = [
-            ConflictSet([prob.reds[j] for j in s if j < nr], [prob.conds[j - nr] for j in s if j >= nr])
-            for s in sets
+            ConflictSet([prob.reds[j] for j in s if j < nr], [prob.conds[j - nr] for j in s if j >= nr]) for s in sets
         ]
         order = {iid: n for n, iid in enumerate(pack.issue_ids)}
         conflicts.sort(key=lambda c: (c.size, [order[i] for i in c.issues]))
