@@ -740,9 +740,7 @@ def _divergences(groups: dict[tuple[str, str], list[Statement]], pack: Pack) -> 
 _OPPOSITE = {("favor", "against"), ("against", "favor")}
 
 
-def _stance_contradictions(
-    groups: dict[tuple[str, str], list[Statement]], pack: Pack
-) -> list[StanceContradiction]:
+def _stance_contradictions(groups: dict[tuple[str, str], list[Statement]], pack: Pack) -> list[StanceContradiction]:
     """Opposite stances (favor vs against) for one party, issue and period from different sources.
 
     Each source (outlet, else document) that reports only one of favor/against for the party in
@@ -800,9 +798,7 @@ class _FigureSource:
     offsets: bool  # whether positions in ``text`` are document offsets
 
 
-def _figure_sources(
-    documents: Sequence[Document] | None, positions: Sequence[Position]
-) -> list[_FigureSource]:
+def _figure_sources(documents: Sequence[Document] | None, positions: Sequence[Position]) -> list[_FigureSource]:
     if documents:
         return [
             _FigureSource(d.name, d.outlet, d.date, d.text, True)
@@ -832,11 +828,12 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 _FOLLOW_WORDS = 3  # the unit must start within this many words after the number
 
 
-def _issue_patterns(pack: Pack) -> list[tuple[str, list[re.Pattern[str]]]]:
+def _issue_patterns(pack: Pack) -> list[tuple[str, int, list[re.Pattern[str]]]]:
+    """(issue, trigger group number, compiled group) for every trigger group of the pack."""
     out = []
     for issue in pack.issues:
-        for group in issue.triggers:
-            out.append((issue.id, [re.compile(p, re.IGNORECASE) for p in group]))
+        for n, group in enumerate(issue.triggers):
+            out.append((issue.id, n, [re.compile(p, re.IGNORECASE) for p in group]))
     return out
 
 
@@ -845,8 +842,10 @@ def _unit_name(text: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
-def _mentions(src: _FigureSource, patterns: list[tuple[str, list[re.Pattern[str]]]]) -> list[FigureMention]:
-    out: list[FigureMention] = []
+def _mentions(
+    src: _FigureSource, patterns: list[tuple[str, int, list[re.Pattern[str]]]]
+) -> list[tuple[int, FigureMention]]:
+    out: list[tuple[int, FigureMention]] = []
     for sm in _SENTENCE.finditer(src.text):
         sentence = sm.group(0)
         for nm in _NUMBER.finditer(sentence):
@@ -864,7 +863,7 @@ def _mentions(src: _FigureSource, patterns: list[tuple[str, list[re.Pattern[str]
                 continue
             limit = words[min(_FOLLOW_WORDS, len(words)) - 1].end()
             found = None
-            for issue_id, group in patterns:
+            for issue_id, group_no, group in patterns:
                 hit = None
                 for pat in group:
                     m = pat.search(after)
@@ -873,25 +872,28 @@ def _mentions(src: _FigureSource, patterns: list[tuple[str, list[re.Pattern[str]
                         break
                 if hit is None or not all(p.search(sentence) for p in group):
                     continue
-                found = (issue_id, hit)
+                found = (issue_id, group_no, hit)
                 break
             if found is None:
                 continue
-            issue_id, hit = found
+            issue_id, group_no, hit = found
             start = sm.start() + nm.start()
             end = sm.start() + nm.end() + hit.end()
             out.append(
-                FigureMention(
-                    doc=src.doc,
-                    outlet=src.outlet,
-                    date=src.date,
-                    issue=issue_id,
-                    unit=_unit_name(hit.group(0)),
-                    value=value,
-                    text=src.text[start:end].strip(),
-                    sentence=sentence.strip(),
-                    start=start if src.offsets else -1,
-                    end=end if src.offsets else -1,
+                (
+                    group_no,
+                    FigureMention(
+                        doc=src.doc,
+                        outlet=src.outlet,
+                        date=src.date,
+                        issue=issue_id,
+                        unit=_unit_name(hit.group(0)),
+                        value=value,
+                        text=src.text[start:end].strip(),
+                        sentence=sentence.strip(),
+                        start=start if src.offsets else -1,
+                        end=end if src.offsets else -1,
+                    ),
                 )
             )
     return out
@@ -908,25 +910,29 @@ def find_figure_contradictions(
     A figure is a number (``1,200``, ``3.5 million``) followed within three words by a word or
     phrase that one of an issue's trigger patterns matches (``prisoners``, ``bodies of``), in a
     sentence where the rest of that trigger group matches too; years, percentages and
-    measures are skipped. Figures with the same issue and unit from two documents whose dates
-    are at most ``window_days`` apart contradict each other when the two documents have no
-    figure in common (a document giving both "3,000 more" and "7,000 in all" agrees with one
-    that gives either). Undated documents are not compared.
+    measures are skipped. Figures counted by the same trigger group of the same issue (so
+    "prisoners" and "POWs" count the same thing, "bodies of" something else) from two
+    documents whose dates are at most ``window_days`` apart contradict each other when the two
+    documents have no figure in common (a document giving both "3,000 more" and "7,000 in all"
+    agrees with one that gives either). Undated documents and duplicates (``duplicate_of``)
+    are not compared.
     """
     srcs = [
         _FigureSource(s.name, s.outlet, s.date, s.text, True) if isinstance(s, Document) else s
         for s in sources
+        if not (isinstance(s, Document) and s.duplicate_of is not None)
     ]
     patterns = _issue_patterns(pack)
-    by_key: dict[tuple[str, str], list[FigureMention]] = defaultdict(list)
+    by_key: dict[tuple[str, int], list[FigureMention]] = defaultdict(list)
     for src in srcs:
         if parse_when(src.date) is None:
             continue
-        for m in _mentions(src, patterns):
-            by_key[(m.issue, m.unit)].append(m)
+        for group_no, m in _mentions(src, patterns):
+            by_key[(m.issue, group_no)].append(m)
     out: list[FigureContradiction] = []
     order = {iid: n for n, iid in enumerate(pack.issue_ids)}
-    for (issue_id, unit), mentions in sorted(by_key.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+    for (issue_id, _), mentions in sorted(by_key.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        unit = "/".join(dict.fromkeys(m.unit for m in mentions))
         per_doc: dict[str, list[FigureMention]] = defaultdict(list)
         for m in mentions:
             per_doc[m.doc].append(m)
