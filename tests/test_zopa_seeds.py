@@ -92,3 +92,15 @@ def test_a_deferral_deal_is_blocked_by_russia(model: PositionsModel, pack: Pack)
     issues = {b.red_line.issue for b in ev.verdict_of("RU").crossed}
     assert issues == {"crimea_recognition", "occupied_recognition"}
     assert ev.verdict_of("UA").verdict == "accept"
+
+
+def test_summary_bundles_everything(pack: Pack) -> None:
+    import json
+
+    from redline.analysis import summary
+
+    out = summary(seed_positions_from_gold(), pack, top=2)
+    json.dumps(out)
+    assert set(out) >= {"positions", "zopa", "headline", "forecasts"}
+    assert any(line.startswith("no zone on crimea_recognition") for line in out["headline"])
+    assert any(f["issue"] == "prisoner_exchange" for f in out["forecasts"])
