@@ -101,8 +101,9 @@ def sentence_frames(sent: Span, quotes: list[Quote]) -> list[Frame]:
         if any(q.start < tok.idx < q.end for q in in_sent):
             continue  # a verb inside the quotation is content, not a cue
         subj = subject_of(tok)
-        no_subject = subj is None or subj.pos_ == "PRON" and subj.lower_ in ("it", "there")
-        if no_subject and not (subj is not None and subj.lower_ == "it" and in_sent):
+        if subj is None:
+            continue
+        if subj.pos_ == "PRON" and subj.lower_ in ("it", "there") and not (subj.lower_ == "it" and in_sent):
             continue
         comp = [c for c in tok.children if c.dep_ in CONTENT_DEPS and not (c.idx < tok.idx and in_sent)]
         if in_sent:
