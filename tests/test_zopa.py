@@ -14,7 +14,7 @@ from redline.analysis.constraints import Condition, RedLine, conditions, red_lin
 from redline.model.positions import PositionsModel, build_model
 from redline.pack.schema import Pack
 
-SEEDS = range(100)
+SEEDS = range(80)
 
 
 def _ok(member: RedLine | Condition, pack: Pack, options: dict[str, str]) -> bool:

@@ -159,7 +159,8 @@ def _red_line(cell: PartyIssuePosition, issue: Issue) -> RedLine | None:
     if not cell.red_line or cell.stance not in ("favor", "against"):
         return None
     t = issue.threshold
-    limit = issue.scale[t].id if cell.stance == "favor" else issue.scale[t - 1].id if t > 0 else ""
+    below = issue.scale[t - 1].id if t > 0 else "(no option)"  # the last option where it does not hold
+    limit = issue.scale[t].id if cell.stance == "favor" else below
     evidence = cell.red_line_statements
     overridden = cell.override and ("red_line" in cell.override_fields or "stance" in cell.override_fields)
     return RedLine(

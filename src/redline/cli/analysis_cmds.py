@@ -84,10 +84,7 @@ def _inputs(db: Path | None, jsonl: Path | None) -> tuple[list[Position], list[D
         return _read_jsonl(jsonl), None, str(jsonl)
     path = db_path(db)
     if not path.exists():
-        fail(
-            f"{path}: no store here; run `redline ingest` and `redline extract` first "
-            "(or pass --db or --jsonl)"
-        )
+        fail(f"{path}: no store here; run `redline ingest` and `redline extract` first (or pass --db or --jsonl)")
     from redline.store import Store, StoreError
 
     try:
@@ -127,12 +124,7 @@ def _cell_text(c: PartyIssuePosition | None) -> str:
         return ""
     if c.stance is None:
         return "[dim]hist.[/]"
-    mark = (
-        SYMBOL[c.stance]
-        + ("!" if c.red_line else "")
-        + ("?" if c.contested else "")
-        + ("*" if c.override else "")
-    )
+    mark = SYMBOL[c.stance] + ("!" if c.red_line else "") + ("?" if c.contested else "") + ("*" if c.override else "")
     color = {"favor": "green", "against": "red", "conditional": "yellow"}[c.stance]
     cond = f" ⇐{','.join(c.conditions)}" if c.stance == "conditional" and c.conditions else ""
     return f"[{color}]{escape(mark)}[/] {c.salience:.0f}{escape(cond)}"
@@ -185,9 +177,7 @@ def _print_positions(model: PositionsModel, pack: Pack, party: str | None, issue
         for x in cons:
             console.print(f"  {escape(_short(x.describe(), 300))}")
     if model.notes:
-        console.print(
-            f"\n[dim]{len(model.notes)} statement(s) skipped or adjusted; --format json lists them[/]"
-        )
+        console.print(f"\n[dim]{len(model.notes)} statement(s) skipped or adjusted; --format json lists them[/]")
 
 
 _LEGEND = (
@@ -323,9 +313,7 @@ def zopa(
     if res.no_zone or res.agreements:
         console.print()
     if res.feasible:
-        _packages_table(
-            res.packages, p, "ZOPA: best packages" + ("" if res.certified else " (not certified)")
-        )
+        _packages_table(res.packages, p, "ZOPA: best packages" + ("" if res.certified else " (not certified)"))
     else:
         console.print(
             f"[bold red]No zone of possible agreement.[/] Minimal conflict sets ({len(res.conflicts)}"
@@ -340,9 +328,7 @@ def zopa(
             for pk in res.relaxed:
                 crossed = ", ".join(f"{r.party}:{r.issue}" for r in pk.crossed)
                 unmet = ", ".join(f"{c.party}:{c.issue}⇐{c.condition}" for c in pk.unmet)
-                console.print(
-                    f"  #{pk.rank} crosses {crossed or 'nothing'}" + (f"; unmet {unmet}" if unmet else "")
-                )
+                console.print(f"  #{pk.rank} crosses {crossed or 'nothing'}" + (f"; unmet {unmet}" if unmet else ""))
     console.print(
         f"\n[dim]{res.stats.get('issues_searched', 0)} issues, {res.stats.get('space', 0):,} packages, "
         f"{res.stats.get('solves', 0)} CP-SAT solves, {res.stats.get('seconds', 0):.3f}s[/]"
@@ -381,9 +367,7 @@ def forecast(
     analyst: Path | None = AnalystOption,
     jsonl: Path | None = JsonlOption,
     issue: str | None = typer.Option(None, "--issue", help="forecast one issue only"),
-    model_names: list[str] | None = typer.Option(
-        None, "--model", help="model name (repeatable; default: all)"
-    ),
+    model_names: list[str] | None = typer.Option(None, "--model", help="model name (repeatable; default: all)"),
     trace: bool = typer.Option(False, "--trace", help="print the BDM model round by round"),
     fmt: str = FormatOption,
 ) -> None:

@@ -77,9 +77,7 @@ class AnalystPositions(_Strict):
         problems = []
         for pid, party in self.parties.items():
             if pid not in pack.party_ids:
-                problems.append(
-                    f"{where}: parties.{pid}: unknown party (pack has {', '.join(pack.party_ids)})"
-                )
+                problems.append(f"{where}: parties.{pid}: unknown party (pack has {', '.join(pack.party_ids)})")
                 continue
             for iid, ov in party.issues.items():
                 path = f"parties.{pid}.issues.{iid}"
@@ -87,9 +85,7 @@ class AnalystPositions(_Strict):
                     problems.append(f"{where}: {path}: unknown issue (pack has {', '.join(pack.issue_ids)})")
                     continue
                 if ov.condition is not None and (ov.condition not in pack.issue_ids or ov.condition == iid):
-                    problems.append(
-                        f"{where}: {path}.condition: {ov.condition!r} is not another issue of the pack"
-                    )
+                    problems.append(f"{where}: {path}.condition: {ov.condition!r} is not another issue of the pack")
         if problems:
             raise OverridesError("\n".join(problems))
 
