@@ -103,22 +103,34 @@ class State:
         self._view: tuple[int, float, View] | None = None
         self._zopa: tuple[int, float, View] | None = None
         self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
         self.ingest_lock = threading.Lock()
+        self.deal_lock = threading.Lock()
+        self.deal_cache: dict[tuple[tuple[str, str], ...], tuple[View, Any]] = {}
 
     def changed(self) -> None:
         with self._lock:
             self.generation += 1
 
-    def view(self) -> View:
+    def _fresh_view(self) -> View | None:
         with self._lock:
-            now = time.monotonic()
-            if self._view and self._view[0] == self.generation and now - self._view[1] < VIEW_TTL:
+            if self._view and self._view[0] == self.generation and time.monotonic() - self._view[1] < VIEW_TTL:
                 return self._view[2]
+            return None
+
+    def view(self) -> View:
+        v = self._fresh_view()
+        if v is not None:
+            return v
+        with self._build_lock:  # one rebuild at a time; the others wait and reuse it
+            v = self._fresh_view()
+            if v is not None:
+                return v
             gen = self.generation
-        v = build_view(self.store, self.pack, self.book, zopa=False, forecasts=False)
-        with self._lock:
-            self._view = (gen, time.monotonic(), v)
-        return v
+            v = build_view(self.store, self.pack, self.book, zopa=False, forecasts=False)
+            with self._lock:
+                self._view = (gen, time.monotonic(), v)
+            return v
 
     def zopa_view(self) -> View:
         with self._lock:
@@ -264,7 +276,18 @@ def create_app(
             from redline.analysis.deal import evaluate_deal
         except ImportError:
             return None
-        return evaluate_deal(state.view().model, pack, opts)
+        view = state.view()
+        key = tuple(sorted(opts.items()))
+        with state.deal_lock:
+            hit = state.deal_cache.get(key)
+        if hit is not None and hit[0] is view:
+            return hit[1]
+        result = evaluate_deal(view.model, pack, opts)
+        with state.deal_lock:
+            if len(state.deal_cache) >= 256:
+                state.deal_cache.clear()
+            state.deal_cache[key] = (view, result)
+        return result
 
     def start_ingest(paths: list[str], urls: list[str]) -> Job:
         job = Job(id=uuid.uuid4().hex[:12], total=len(paths) + len(urls))
