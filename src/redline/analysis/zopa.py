@@ -8,12 +8,16 @@ Ranking rule: feasible packages are ranked by the **Nash product** of the party 
 (disagreement point 0), i.e. by the sum of log-utilities. CP-SAT cannot take a logarithm, so it
 maximises an over-approximation of ``sum_p ln(u_p)``: each party's utility is an integer-scaled
 linear expression of the option booleans and its log is bounded above by tangent lines of ``ln``
-(a concave function is the minimum of its tangents). Each solution is then re-scored exactly,
-excluded with a no-good cut, and the search goes on under the bound "approximate objective >=
-k-th best exact score minus the rounding slack" until CP-SAT proves that no unseen package can
-enter the top k: the ranking is then certified exact (``certified``). With ``min_distance`` > 1
-the cuts also push later packages at least that many issues away from earlier ones (diverse
-alternatives); the first package is still the Nash optimum, later ranks are greedy.
+(a concave function is the minimum of its tangents). That gives the approximate optimum; its
+exact score s1 sets a band: CP-SAT enumerates every package whose approximate objective reaches
+``s1 - delta`` (minus the integer-rounding slack). Since the approximation never falls below the
+exact score by more than that slack, the band holds every package scoring ``s1 - delta`` or
+more; ranked exactly, its best k are the exact top k once k of them score that much. Otherwise
+delta grows to the gap between s1 and the k-th best package found so far (or fourfold when
+fewer than k were found) and the band is enumerated again. The ranking is then certified (``certified``). With
+``min_distance`` > 1 later packages must differ from every earlier one in that many issues; the
+first is still the Nash optimum, later ranks are greedy (best remaining package far enough from
+every earlier one), certified in the same way.
 
 Where no package passes, the red lines and conditions are switched to assumptions and CP-SAT's
 ``sufficient_assumptions_for_infeasibility`` gives a core, shrunk to a minimal conflict set by a
@@ -53,8 +57,8 @@ RANKING_RULE = (
     "Packages crossing no red line and meeting every condition, ranked by the Nash product of the "
     "parties' utilities (each utility = salience-weighted closeness of the chosen options to the "
     "party's positions, 0-1; disagreement point 0). CP-SAT maximises a tangent over-approximation of "
-    "the sum of log-utilities; candidates are re-scored exactly and the search continues under a "
-    "bound until no unseen package can enter the top k."
+    "the sum of log-utilities, then enumerates every package the approximation puts near the optimum "
+    "and ranks them by their exact Nash product; the band widens until it provably holds the top k."
 )
 
 # integer scaling of the CP-SAT objective
@@ -295,7 +299,15 @@ def _problem(model: PositionsModel, pack: Pack) -> _Problem:
 class _Cp:
     """Option booleans, guarded red lines and conditions, and (optionally) the log objective."""
 
-    def __init__(self, prob: _Problem, *, objective: bool, hard: bool, positive: bool = False) -> None:
+    def __init__(
+        self,
+        prob: _Problem,
+        *,
+        objective: bool,
+        hard: bool,
+        positive: bool = False,
+        min_satisfied: int | None = None,
+    ) -> None:
         self.prob = prob
         m = self.m = cp_model.CpModel()
         issues = prob.pack.issues
@@ -324,6 +336,8 @@ class _Cp:
         if hard:
             for lit in self.lits:
                 m.add(lit == 1)
+        elif min_satisfied is not None:  # relaxed: at least this many red lines and conditions hold
+            m.add(sum(self.lits) >= min_satisfied)
         self.logs: list[cp_model.IntVar] = []
         self.utils: list[cp_model.IntVar] = []
         self.points: list[list[float]] = []
@@ -381,6 +395,8 @@ class _Cp:
             hi = min(c + sl * u_hi for sl, c in lines)
             lr = m.new_int_var(lo, max(lo, hi), f"lraw_{n}")
             m.add_min_equality(lr, [c + sl * u for sl, c in lines])
+            for sl, c in lines:  # the same bounds as linear constraints, for the LP relaxation
+                m.add(lr <= c + sl * u)
             total.append(lr)
         m.add(sum(total) >= _D * bound)
 
@@ -448,78 +464,113 @@ def _package(prob: _Problem, choice: tuple[int, ...], rank: int) -> Package:
 
 
 def _search(
-    prob: _Problem, top: int, min_distance: int, deadline: float, stats: dict[str, Any]
+    prob: _Problem,
+    top: int,
+    min_distance: int,
+    deadline: float,
+    stats: dict[str, Any],
+    min_satisfied: int | None = None,
 ) -> tuple[list[tuple[int, ...]], bool, bool]:
     """Top packages by exact Nash score; (choices, any feasible, certified).
 
-    Phase 1: the approximate optimum, then the next best under no-good cuts, until ``top``
-    packages are found (or none is left). Phase 2 (certification): enumerate every package whose
-    approximate objective reaches the k-th best exact score minus the rounding slack — a superset
-    of every package that could beat it — and rank the union exactly.
+    1. CP-SAT maximises the tangent over-approximation of the sum of log-utilities (every party's
+       utility kept above 0): the approximate optimum d1, with exact score s1.
+    2. Certification band: enumerate every package whose approximate objective reaches
+       ``s1 - delta`` minus the rounding slack. The approximation never falls below the exact
+       score by more than that slack, so the band holds every package scoring at least
+       ``s1 - delta``; once ``top`` of the picks (best exact score first, at least
+       ``min_distance`` issues apart) score that much, they are the exact top. Otherwise delta
+       grows to reach the k-th best package found so far (fourfold where fewer than k were
+       found) and the band is enumerated again.
+
+    ``min_satisfied``: search the relaxed problem (red lines and conditions soft, at least this
+    many of them holding) instead of the hard one.
     """
-    cp = _Cp(prob, objective=True, hard=True, positive=True)
-    positive = True
-    keys: dict[tuple[int, ...], float] = {}
-    order: list[tuple[int, ...]] = []  # phase-1 order (the approximation's ranking)
-    exhausted = False
-    timed_out = False
-    while len(order) < top:
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            timed_out = True
-            break
-        solver = _solver(left)
-        status = solver.solve(cp.m)
-        stats["solves"] += 1
-        if status == cp_model.INFEASIBLE:
-            if not order and positive:
-                # every feasible package leaves some party at utility 0: rank by the approximation
-                positive = False
-                cp = _Cp(prob, objective=True, hard=True, positive=False)
-                continue
-            exhausted = True
-            break
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            timed_out = True
-            break
-        choice = cp.chosen(solver)
-        keys[choice] = _score(prob, choice)
-        order.append(choice)
-        if not prob.free or not prob.coef:
-            exhausted = True
-            break
-        cp.cut(choice, min_distance)
-    if not order:
+    hard = min_satisfied is None
+    cp = _Cp(prob, objective=True, hard=hard, positive=True, min_satisfied=min_satisfied)
+    solver = _solver(deadline - time.perf_counter())
+    status = solver.solve(cp.m)
+    stats["solves"] += 1
+    if status == cp_model.INFEASIBLE:
+        # no feasible package at all, or every one leaves some party at utility 0
+        return _cut_loop(prob, top, min_distance, deadline, stats, min_satisfied)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [], False, False
-    stats["zero_utility"] = not positive
-    certified = exhausted and not timed_out
-    if not certified and not timed_out and positive:
-        k = top if min_distance == 1 else 1
-        kth = sorted(keys.values(), reverse=True)[k - 1]
-        ints = [_utils_int(prob, c) for c in order]
-        per_party = [[u[n] / _SU for u in ints if u[n] > 0] for n in range(len(prob.coef))]
-        band, complete = _enumerate(prob, math.floor(_LS * kth) - _slack(prob), per_party, deadline, stats)
+    first = cp.chosen(solver)
+    if not prob.free or not prob.coef:
+        return [first], True, True
+    keys = {first: _score(prob, first)}
+    best = keys[first]
+    extra = [[u / _SU] for u in _utils_int(prob, first)]
+    limit = len(prob.coef) * math.log(_SU) + 1  # beyond this every positive package is in the band
+    delta = 0.002
+    while True:
+        bound = math.floor(_LS * (best - delta)) - _slack(prob)
+        band, complete = _enumerate(prob, bound, extra, deadline, stats, min_satisfied)
         for c in band:
             if c not in keys:
                 keys[c] = _score(prob, c)
-        certified = complete
-    ranked = sorted(keys, key=lambda c: (keys[c], -order.index(c) if c in order else -len(order)), reverse=True)
-    if min_distance == 1:
-        return ranked[:top], True, certified
+        picks = _pick(prob, keys, top, min_distance)
+        if not complete:
+            return picks, True, False
+        if sum(keys[c] >= best - delta for c in picks) >= top or delta > limit:
+            return picks, True, True
+        if len(picks) == top:
+            # enough candidates, some scoring below the band's guarantee: a band reaching the
+            # k-th of them holds every package that can beat it (one more enumeration)
+            delta = max(best - keys[picks[-1]] + 1e-9, delta * 1.001)
+        else:
+            delta *= 4
+
+
+def _pick(prob: _Problem, keys: dict[tuple[int, ...], float], top: int, min_distance: int) -> list[tuple[int, ...]]:
+    """Best exact score first (ties: the lower option indices), at least ``min_distance`` apart."""
     chosen: list[tuple[int, ...]] = []
-    for c in ranked:
+    for c in sorted(keys, key=lambda c: (-keys[c], c)):
         if all(sum(c[n] != d[n] for n in prob.free) >= min_distance for d in chosen):
             chosen.append(c)
             if len(chosen) == top:
                 break
-    return chosen, True, certified
+    return chosen
+
+
+def _cut_loop(
+    prob: _Problem,
+    top: int,
+    min_distance: int,
+    deadline: float,
+    stats: dict[str, Any],
+    min_satisfied: int | None,
+) -> tuple[list[tuple[int, ...]], bool, bool]:
+    """Without a package that leaves every party some utility, every Nash product is 0: the
+    approximation ranks the packages (next best under no-good cuts); certified only when none is
+    left."""
+    cp = _Cp(prob, objective=True, hard=min_satisfied is None, positive=False, min_satisfied=min_satisfied)
+    found: list[tuple[int, ...]] = []
+    while len(found) < top:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return found, bool(found), False
+        solver = _solver(left)
+        status = solver.solve(cp.m)
+        stats["solves"] += 1
+        if status == cp_model.INFEASIBLE:
+            return found, bool(found), True
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return found, bool(found), False
+        found.append(cp.chosen(solver))
+        stats["zero_utility"] = True
+        if not prob.free:
+            return found, True, True
+        cp.cut(found[-1], min_distance)
+    return found, True, False
 
 
 def _utils_int(prob: _Problem, choice: tuple[int, ...]) -> list[int]:
     return [sum(rows[n][k] for n, k in enumerate(choice)) for rows in prob.coef.values()]
 
 
-_ENUM_CAP = 2000  # packages enumerated in the certification band at most
+_ENUM_CAP = 2000  # packages enumerated in a certification band at most
 
 
 class _Collector(cp_model.CpSolverSolutionCallback):
@@ -537,10 +588,15 @@ class _Collector(cp_model.CpSolverSolutionCallback):
 
 
 def _enumerate(
-    prob: _Problem, bound: int, extra: list[list[float]], deadline: float, stats: dict[str, Any]
+    prob: _Problem,
+    bound: int,
+    extra: list[list[float]],
+    deadline: float,
+    stats: dict[str, Any],
+    min_satisfied: int | None = None,
 ) -> tuple[list[tuple[int, ...]], bool]:
     """Every feasible package whose approximate objective reaches ``bound``; (packages, complete)."""
-    cp = _Cp(prob, objective=False, hard=True)
+    cp = _Cp(prob, objective=False, hard=min_satisfied is None, min_satisfied=min_satisfied)
     cp._utilities(positive=True)
     cp.band(bound, extra)
     solver = _solver(deadline - time.perf_counter())
@@ -548,16 +604,16 @@ def _enumerate(
     collector = _Collector(cp, _ENUM_CAP)
     status = solver.solve(cp.m, collector)
     stats["solves"] += 1
-    stats["certification_band"] = len(collector.found)
+    stats["band"] = len(collector.found)
     complete = status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and not collector.capped
     return collector.found, complete
 
 
 def _relaxed(prob: _Problem, top: int, deadline: float, stats: dict[str, Any]) -> list[tuple[int, ...]]:
-    """Packages crossing the fewest red lines / conditions, then best by the log objective.
+    """Packages crossing the fewest red lines / conditions, then best by Nash product.
 
     Lexicographic: first the largest number of constraints that can hold together (a pure
-    boolean problem), then the Nash objective with at least that many holding.
+    boolean problem), then the Nash search with at least that many holding.
     """
     count = _Cp(prob, objective=False, hard=False)
     count.m.maximize(sum(count.lits))
@@ -566,22 +622,8 @@ def _relaxed(prob: _Problem, top: int, deadline: float, stats: dict[str, Any]) -
     stats["solves"] += 1
     if status != cp_model.OPTIMAL:
         return []
-    best = round(solver.objective_value)
-    cp = _Cp(prob, objective=True, hard=False)
-    cp.m.add(sum(cp.lits) >= best)
-    out: list[tuple[int, ...]] = []
-    while len(out) < top and time.perf_counter() < deadline:
-        solver = _solver(deadline - time.perf_counter())
-        status = solver.solve(cp.m)
-        stats["solves"] += 1
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break
-        choice = cp.chosen(solver)
-        out.append(choice)
-        if not prob.free:
-            break
-        cp.cut(choice, 1)
-    return out
+    choices, _, _ = _search(prob, top, 1, deadline, stats, min_satisfied=round(solver.objective_value))
+    return choices
 
 
 def _conflict_sets(
