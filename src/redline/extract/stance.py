@@ -34,6 +34,14 @@ _CONTINUES = re.compile(
     r"|^(this|that)$", re.IGNORECASE)
 
 
+def _text(doc: Doc) -> str:
+    """The doc's text, built once: ``Doc.text`` joins every token on each access (O(n))."""
+    text = doc.user_data.get("redline:text")
+    if text is None:
+        text = doc.user_data["redline:text"] = doc.text
+    return text
+
+
 def _neg_children(tok: Token, negators: frozenset[str]) -> bool:
     return any(c.dep_ == "neg" or (c.dep_ in ("advmod", "aux") and c.lower_ in negators) for c in tok.children)
 
@@ -201,11 +209,11 @@ class Extractor:
     def _subject_speakers(self, subj: Token, ctx: Context, sent_i: int) -> list[Speaker]:
         doc = subj.doc
         a, b = np_span(subj)
-        speakers = self._resolve(doc.text[a:b], ctx, sent_i)
+        speakers = self._resolve(_text(doc)[a:b], ctx, sent_i)
         for conj in subj.conjuncts:
             if conj.i > subj.i:
                 ca, cb = np_span(conj)
-                for sp in self._resolve(doc.text[ca:cb], ctx, sent_i):
+                for sp in self._resolve(_text(doc)[ca:cb], ctx, sent_i):
                     if sp not in speakers:
                         speakers.append(sp)
         return speakers
@@ -221,7 +229,7 @@ class Extractor:
                 out.append(Anchor(speakers, f.content, f.content[0], 0, True, quote=f.content, inherited=True))
                 continue
             assert f.source is not None and f.cue is not None
-            speakers = [s for s in self._resolve(doc.text[f.source[0]:f.source[1]], ctx, sent_i)]
+            speakers = [s for s in self._resolve(_text(doc)[f.source[0]:f.source[1]], ctx, sent_i)]
             if f.source_i is not None and not speakers:
                 speakers = self._subject_speakers(doc[f.source_i], ctx, sent_i)
             if f.kind == "according" and not any(s.holds_positions for s in speakers):
@@ -241,13 +249,15 @@ class Extractor:
                 neg = _neg_children(cue_tok, lx.negators)
             quote = f.content if f.kind == "quote" else None
             out.append(Anchor(speakers, scope, f.cue[0], pol, True, quote=quote, neg=neg))
+        long_quotes = [q for q in quotes if q.start < sent.end_char and q.end > sent.start_char
+                       and q.words(_text(doc)) >= 4]
         for tok in sent:
             if tok.i in cue_tokens:
                 continue
             lemma = tok.lemma_.lower()
             if tok.pos_ in ("VERB", "ADJ", "AUX") and (tok.dep_ not in ("amod",)):
                 subj = subject_of(tok)
-                if subj is None or any(q.start <= tok.idx < q.end for q in quotes if q.words(doc.text) >= 4):
+                if subj is None or any(q.start <= tok.idx < q.end for q in long_quotes):
                     continue
                 speakers = self._subject_speakers(subj, ctx, sent_i)
                 if not speakers:
@@ -298,7 +308,7 @@ class Extractor:
                 low = t.lower_
                 if t.dep_ == "neg" or low in lx.negators or t.lemma_.lower() in lx.against_verbs:
                     return True
-        return bool(lx.against_phrases.search(doc.text[a:b]))
+        return bool(lx.against_phrases.search(_text(doc)[a:b]))
 
     def _favoured(self, doc: Doc, a: int, b: int) -> bool:
         if b <= a:
@@ -307,13 +317,13 @@ class Extractor:
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is not None and any(t.lemma_.lower() in lx.favor_verbs and t.pos_ in ("VERB", "ADJ") for t in span):
             return True
-        return bool(lx.favor_phrases.search(doc.text[a:b]))
+        return bool(lx.favor_phrases.search(_text(doc)[a:b]))
 
     def stance_of(self, doc: Doc, anchor: Anchor, mention: Mention, speaker: Speaker,
                   next_mention: int | None = None) -> tuple[int, bool, bool] | None:
         """(+1 favor / -1 against, red line, negated) or None where the text takes no stance."""
         lx = self.lex
-        text = doc.text
+        text = _text(doc)
         s0, s1 = anchor.scope
         clause = text[s0:s1]
         red = bool(lx.red.search(clause))
@@ -348,11 +358,11 @@ class Extractor:
         span = doc.char_span(a, b, alignment_mode="expand") if b > a else None
         if span is not None and any(t.lemma_.lower() in lx.against_verbs for t in span):
             return True
-        return b > a and bool(lx.against_phrases.search(doc.text[a:b]))
+        return b > a and bool(lx.against_phrases.search(_text(doc)[a:b]))
 
     def condition_of(self, doc: Doc, anchor: Anchor, mention: Mention, mentions: list[Mention]) -> Mention | None:
         s1 = anchor.scope[1]
-        region = doc.text[mention.end:s1]
+        region = _text(doc)[mention.end:s1]
         for m in self.lex.condition.finditer(region):
             at = mention.end + m.end()
             cands = [x for x in mentions if x.start >= at and x.start < s1 and x.issue.id != mention.issue.id]
@@ -364,7 +374,13 @@ class Extractor:
 
     # ------------------------------------------------------------------ document
     def extract(self, doc: Doc, document: Document) -> list[Position]:
-        text = doc.text
+        try:
+            return self._extract(doc, document)
+        finally:
+            doc.user_data.pop("redline:text", None)  # the cache must not travel with a serialised Doc
+
+    def _extract(self, doc: Doc, document: Document) -> list[Position]:
+        text = _text(doc)
         day = parse_iso(document.date)
         ctx = Context(day=day, ref_year=reference_year(text, day))
         quotes = find_quotes(text)
@@ -393,7 +409,7 @@ class Extractor:
         if not line_text:
             return True
         # headlines and captions: a line of its own without closing punctuation
-        doc_text = sent.doc.text
+        doc_text = _text(sent.doc)
         line_start = doc_text.rfind("\n", 0, sent.start_char) + 1
         line_end = doc_text.find("\n", sent.end_char)
         line_end = len(doc_text) if line_end < 0 else line_end
@@ -452,13 +468,13 @@ class Extractor:
             if any(anchor.scope[0] <= m.start < anchor.scope[1] for m in mentions):
                 continue
             s0, s1 = anchor.scope
-            clause = doc.text[s0:s1]
-            ana = lx.anaphora.search(clause) or lx.anaphora.search(doc.text[sent.start_char:anchor.pos])
+            clause = _text(doc)[s0:s1]
+            ana = lx.anaphora.search(clause) or lx.anaphora.search(_text(doc)[sent.start_char:anchor.pos])
             marked = lx.claim.search(clause) or lx.verdict.search(clause) or lx.red.search(clause)
             if not ana or not (anchor.polarity or marked):
                 continue
             earlier = list(found)
-            if not earlier and re.match(r"(this|that|it|these|such)\b", ana.group(0).strip(), re.IGNORECASE):
+            if not earlier and re.match(r"\W*(this|that|it|these|such)\b", ana.group(0).strip(), re.IGNORECASE):
                 earlier = [s.position for s in ctx.said if sent_i - s.sent_i <= 2]
             if not earlier:
                 continue
@@ -501,20 +517,21 @@ class Extractor:
                   document: Document) -> Position:
         in_quote = anchor.quote is not None and anchor.quote[0] <= mention.start < anchor.quote[1] + 1
         if not in_quote:
-            in_quote = any(q.start <= mention.start < q.end and q.words(doc.text) >= 4 for q in quotes)
+            in_quote = any(q.start <= mention.start < q.end and q.words(_text(doc)) >= 4 for q in quotes)
         if speaker.kind in ("person", "body") or speaker.kind == "group":
             kind = "quote" if in_quote else "reported"
         else:
             kind = "narrative"
         stance = "conditional" if cond is not None else ("favor" if pol > 0 else "against")
-        a, b = _trim(doc.text, sent.start_char, sent.end_char)
-        when, year = find_when(doc.text[a:b], ctx.day)
+        a, b = _trim(_text(doc), sent.start_char, sent.end_char)
+        when, year = find_when(_text(doc)[a:b], ctx.day)
         historical = bool(year and ctx.ref_year and year < ctx.ref_year)
         confidence = 0.5 + (0.15 if speaker.kind in ("person", "body") else 0) + (0.1 if mention.polarity else 0) \
             + (0.1 if kind == "quote" else 0) - (0.15 if anchor.inherited else 0)
         return Position(
             doc=document.name, party=speaker.party or "", issue=mention.issue.id, stance=stance, kind=kind,
-            evidence=Evidence(a, b, doc.text[a:b]), speaker=speaker.name if speaker.kind in ("person", "body") else "",
+            evidence=Evidence(a, b, _text(doc)[a:b]),
+            speaker=speaker.name if speaker.kind in ("person", "body") else "",
             red_line=red, condition=cond.issue.id if cond else None, when=when, confidence=min(confidence, 0.95),
             outlet=document.outlet, doc_date=document.date, historical=historical, doc_id=document.id,
         )
