@@ -18,10 +18,8 @@ are mapped to the PTB tokens they cover and compared with the gold spans. A pred
 if it has exactly the gold span's first and last token and type. Precision, recall and F1 are micro
 averages over all passages; duplicates (one source for two cues) count once.
 
-One convention is mapped rather than followed: PolNeAR's content of a direct quotation includes the
-quotation marks, redline's is the words inside them (its stance rules read a quotation from its first
-word). A predicted content that is exactly the inside of a pair of marks is widened to them for the
-``content`` row; ``content_strict`` scores the component's spans unchanged.
+Spans are scored exactly as the component gives them (a direct quotation's content includes its
+quotation marks, as PolNeAR annotates it); nothing is remapped here.
 
 ``--errors N`` prints N passages where the prediction differs from the gold, for error analysis.
 """
@@ -38,9 +36,7 @@ from pathlib import Path
 
 DEFAULT_FILE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear_valid.jsonl"
 TYPES = ("source", "cue", "content")
-SCORED = (*TYPES, "content_strict")  # content_strict: without the quotation-marks rule (see with_marks)
-OPENING = "“\"‘"
-CLOSING = "”\"’"
+SCORED = TYPES
 CHUNK = 20  # passages per text when the file has no article ids
 
 # PTB escapes -> characters (quotes become curly, which redline's quotation finder reads unambiguously)
@@ -184,28 +180,16 @@ def char_to_tokens(offsets: list[tuple[int, int]], start: int, end: int) -> tupl
     return first, last + 1
 
 
-def with_marks(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """A content that is exactly the inside of a quotation, widened to its marks (PolNeAR's convention)."""
-    a, b = span
-    if a > 0 and b < len(text) and text[a - 1] in OPENING and text[b] in CLOSING:
-        return a - 1, b + 1
-    return span
-
-
 def frame_spans(group: Group, frames: Iterable[object]) -> list[set[Span]]:
-    """Predicted spans per passage of the group, from the doc's attribution frames: a content span
-    enclosed by quotation marks takes them in; the kind ``content_strict`` keeps the component's span."""
+    """Predicted spans per passage of the group, from the doc's attribution frames, unchanged."""
     starts = [offs[0][0] if offs else 0 for offs in group.offsets]
     ends = [offs[-1][1] if offs else 0 for offs in group.offsets]
     out: list[set[Span]] = [set() for _ in group.items]
     for frame in frames:
         spans: list[tuple[str, tuple[int, int] | None]] = [(kind, getattr(frame, kind)) for kind in TYPES]
-        spans.append(("content_strict", frame.content))  # type: ignore[attr-defined]
         for kind, span in spans:
             if span is None:
                 continue
-            if kind == "content":
-                span = with_marks(group.text, span)
             k = next((k for k in range(len(group.items)) if starts[k] <= span[0] < ends[k] + 1), None)
             if k is None:
                 continue
@@ -275,7 +259,6 @@ def main(argv: list[str] | None = None) -> int:
         for kind, s in scores.items():
             print(f"{kind:14s} {100 * s.precision:6.1f} {100 * s.recall:6.1f} {100 * s.f1:6.1f} "
                   f"{s.tp:6d} {s.pred:6d} {s.gold:6d}")
-        print("content: a quotation's content counted with its marks; content_strict: as the component gives it")
     for item, gold, pred in (errors or [])[: args.errors]:
         print("---", " ".join(item.tokens), file=sys.stderr)
         print("   gold:\n" + show_spans(item, gold), file=sys.stderr)

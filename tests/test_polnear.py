@@ -16,9 +16,9 @@ VALID = (Path(__file__).parents[1] / ".." / "shared" / "data" / "polnear_valid.j
 needs_valid = pytest.mark.skipif(not VALID.exists(), reason=f"PolNeAR validation file not found at {VALID}")
 
 SUBSET = 300
-# measured on the first 300 passages (F1, exact match): source 59.7, cue 57.7, content 52.3 (a quotation's
-# content counted with its marks, as PolNeAR marks it), content_strict 24.0 (the component's spans as they are)
-FLOORS = {"source": 57.0, "cue": 55.5, "content": 50.0, "content_strict": 22.0}
+# measured on the first 300 passages (F1, exact match, the component's spans as they are):
+# source 59.7, cue 57.7, content 52.3
+FLOORS = {"source": 57.0, "cue": 55.5, "content": 50.0}
 
 
 def load_bench() -> ModuleType:
@@ -60,8 +60,6 @@ def test_build_text_offsets(bench: ModuleType) -> None:
     words = [group.text[a:b] for a, b in group.offsets[0]]
     assert words == ["“", "It", "'s", "over", ",", "”", "he", "said", "(", "again", ")", "."]
     assert bench.char_to_tokens(group.offsets[0], 0, 12) == (0, 6)  # “It's over,”
-    assert bench.with_marks(group.text, (1, 11)) == (0, 12)  # the inside of a quotation takes its marks
-    assert bench.with_marks(group.text, (1, 4)) == (1, 4)
 
 
 def test_grouping_by_article(bench: ModuleType) -> None:
@@ -93,11 +91,11 @@ PINNED = [
         [("Richard Revesz, director of the Institute for Policy Integrity at New York University's law school,",
           "said", "the suing states were exaggerating the regulatory reach of the EPA")],
     ),
-    (  # quote-first: the words inside the marks, the comma before the closing mark included
+    (  # quote-first: the quotation with its marks, as PolNeAR annotates it
         "“The Clean Power Plan, while certainly a very important rule, is not the boundary-breaking behemoth "
         "that the petitioners make it out to be,” Revesz said.",
-        [("Revesz", "said", "The Clean Power Plan, while certainly a very important rule, is not the "
-                            "boundary-breaking behemoth that the petitioners make it out to be,")],
+        [("Revesz", "said", "“The Clean Power Plan, while certainly a very important rule, is not the "
+                            "boundary-breaking behemoth that the petitioners make it out to be,”")],
     ),
     (  # the complementizer belongs to the content
         "They argue that the EPA overstepped its regulatory authority under the federal Clean Air Act.",
@@ -138,13 +136,13 @@ PINNED = [
     ),
     (  # a colon after the cue
         "Limbaugh added: “They are demanding this, and they're putting all kinds of pressure on Lester.”",
-        [("Limbaugh", "added:", "They are demanding this, and they're putting all kinds of pressure on Lester.")],
+        [("Limbaugh", "added:", "“They are demanding this, and they're putting all kinds of pressure on Lester.”")],
     ),
     (  # a floating quotation over two sentences is one content
         "“This normally is a big open park, fun event,” he said. “So obviously they pulled the brakes. "
         "We're not going to stop.”",
-        [("he", "said", "This normally is a big open park, fun event,"),
-         (None, None, "So obviously they pulled the brakes. We're not going to stop.")],
+        [("he", "said", "“This normally is a big open park, fun event,”"),
+         (None, None, "“So obviously they pulled the brakes. We're not going to stop.”")],
     ),
 ]
 

@@ -219,7 +219,7 @@ def sentence_frames(sent: Span, quotes: list[Quote], text: str | None = None,
         comp = [c for c in tok.children if c.dep_ in CONTENT_DEPS and not (c.idx < tok.idx and in_sent)]
         if in_sent:
             q = min(in_sent, key=lambda q: min(abs(q.start - tok.idx), abs(q.end - tok.idx)))
-            content = (max(q.inner[0], s0), min(q.inner[1], s1))
+            content = (max(q.start, s0), min(q.end, s1))  # a quotation with its marks (PARC/PolNeAR)
             kind = "quote"
             # a complement clause that contains the quote extends the content to it
             if comp:
@@ -280,7 +280,7 @@ def sentence_frames(sent: Span, quotes: list[Quote], text: str | None = None,
                                 cue_i=tok.i, source_i=pobj[0].i))
     covered = [f.content for f in frames]
     for q in in_sent:
-        a, b = q.inner
+        a, b = q.start, q.end
         if any(c0 <= a and b <= c1 + 2 for c0, c1 in covered):
             continue
         # the whole quotation, also where it runs over several sentences (each sentence gets a frame)
@@ -313,7 +313,7 @@ def merge_quote_frames(frames: list[Frame], quotes: list[Quote]) -> list[Frame]:
     out: list[Frame] = []
     claimed: list[tuple[int, int]] = []
     for q in quotes:
-        a, b = q.inner
+        a, b = q.start, q.end
         cued = [f for f in frames if f.kind == "quote" and f.source and a <= f.content[0] and f.content[1] <= b + 1]
         if cued and (q.end - q.start) > (cued[0].content[1] - cued[0].content[0]) + 2:
             for f in cued:
