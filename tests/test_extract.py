@@ -165,3 +165,15 @@ def test_seeds_score_meets_the_bar(tmp_path: Path) -> None:
     assert result["speaker_acc"] >= 0.85, result
     assert result["red_line_acc"] >= 0.85, result
     assert result["evidence_acc"] >= 0.9, result
+
+
+def test_divergence_inside_a_party_from_real_extraction(seed_positions: dict[str, list[Position]]) -> None:
+    """Witkoff vs Rubio inside the US; words Lavrov quotes from others ("Some say: ‘…’") are not his."""
+    from redline.model.positions import build_model
+    from redline.pack import load_pack
+
+    model = build_model([p for ps in seed_positions.values() for p in ps], load_pack())
+    divided = {(d.party, d.issue): d.speakers for d in model.divergences()}
+    us = [sp for (party, _), sp in divided.items() if party == "US"]
+    assert any(sp.get("Steve Witkoff") == "favor" and sp.get("Marco Rubio") == "against" for sp in us), divided
+    assert ("RU", "freeze_front_line") not in divided, divided

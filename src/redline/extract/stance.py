@@ -467,6 +467,8 @@ class Extractor:
         for anchor in anchors:
             if any(anchor.scope[0] <= m.start < anchor.scope[1] for m in mentions):
                 continue
+            if anchor.quote and anchor.quote[0] < sent.start_char:
+                continue  # the rest of a quotation already read from its first sentence
             s0, s1 = anchor.scope
             clause = _text(doc)[s0:s1]
             ana = lx.anaphora.search(clause) or lx.anaphora.search(_text(doc)[sent.start_char:anchor.pos])
