@@ -361,3 +361,22 @@ def test_deleting_a_document_row_cascades_to_its_positions(db_file: Path) -> Non
     assert conn.execute("SELECT count(*) FROM positions").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM extractions").fetchone()[0] == 0
     conn.close()
+
+
+def test_reviews_replace_per_statement_and_survive_reextraction(store: Store) -> None:
+    d = doc("a.txt")
+    doc_id, _ = store.add_document(d)
+    stored = store.get_document(doc_id)
+    p = position(stored, ARTICLE.split(".")[0] + ".")
+    store.replace_positions(doc_id, [p], pack_id="t", extractor_version="1")
+    review = {"content_hash": stored.content_hash, "start": p.evidence.start, "end": p.evidence.end,
+              "party": p.party, "issue": p.issue, "action": "accept", "changes": {}, "by": "ana",
+              "at": "2026-11-23T00:00:00+00:00", "note": ""}
+    store.upsert_review(review)
+    store.upsert_review({**review, "action": "correct", "changes": {"stance": "against"}, "by": "bo"})
+    store.replace_positions(doc_id, [p], pack_id="t", extractor_version="2")  # re-extraction
+    (kept,) = store.reviews()
+    assert kept["action"] == "correct" and kept["changes"] == {"stance": "against"} and kept["by"] == "bo"
+    assert store.delete_review(stored.content_hash, p.evidence.start, p.evidence.end, p.party, p.issue)
+    assert store.reviews() == []
+    assert not store.delete_review(stored.content_hash, p.evidence.start, p.evidence.end, p.party, p.issue)

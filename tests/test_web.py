@@ -224,8 +224,12 @@ def test_review_accept_reject_correct_and_survive_reextraction(db: Path, client:
     assert fresh.get("/api/positions", params={"status": "rejected"}).json()[0]["key"] == key2
     assert fresh.delete(f"/api/reviews/{key2}", headers=AUTH).status_code == 200
     assert fresh.get("/api/positions", params={"status": "rejected"}).json() == []
-    reviews = db.with_name(db.name + ".reviews.json")
-    assert stat.S_IMODE(reviews.stat().st_mode) == 0o600
+    # reviews live in the store itself, with who and when
+    with Store(db) as s:
+        stored = s.reviews()
+    assert [(r["party"], r["issue"], r["action"], r["by"]) for r in stored] == [
+        ("RU", "crimea_recognition", "correct", "ana")]
+    assert stored[0]["at"]
 
 
 def test_token_file_created_0600(tmp_path: Path) -> None:

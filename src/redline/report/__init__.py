@@ -12,7 +12,7 @@ from markupsafe import Markup
 from redline.pack.schema import Pack
 from redline.report.data import View, build_view, cell_anchor, ev_anchor
 from redline.store import Store
-from redline.web.reviews import ReviewBook, reviews_path
+from redline.web.reviews import ReviewBook
 
 __all__ = ["View", "build_view", "render_report", "report_css", "templates_dir"]
 
@@ -38,9 +38,9 @@ def _env() -> Environment:
 def render_report(
     store: Store, pack: Pack, book: ReviewBook | None = None, *, zopa_seconds: float = 5.0
 ) -> str:
-    """The whole report as one HTML string. Reviews beside the store are applied where present."""
-    if book is None and reviews_path(store.path).exists():
-        book = ReviewBook(reviews_path(store.path))
+    """The whole report as one HTML string, with the analysts' reviews in the store applied."""
+    if book is None:
+        book = ReviewBook(store)
     view = build_view(store, pack, book, zopa_seconds=zopa_seconds)
     template = _env().get_template("report.html.j2")
     return template.render(

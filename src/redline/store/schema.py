@@ -72,6 +72,23 @@ MIGRATIONS: list[str] = [
         value  TEXT NOT NULL
     );
     """,
+    # 2: analyst reviews, keyed by what identifies a statement across re-extraction (never a row id)
+    """
+    CREATE TABLE reviews (
+        id            INTEGER PRIMARY KEY,
+        content_hash  TEXT NOT NULL,
+        ev_start      INTEGER NOT NULL,
+        ev_end        INTEGER NOT NULL,
+        party         TEXT NOT NULL,
+        issue         TEXT NOT NULL,
+        action        TEXT NOT NULL CHECK (action IN ('accept', 'reject', 'correct')),
+        changes       TEXT NOT NULL DEFAULT '{}',
+        by_           TEXT NOT NULL,
+        at            TEXT NOT NULL,
+        note          TEXT NOT NULL DEFAULT '',
+        UNIQUE (content_hash, ev_start, ev_end, party, issue)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

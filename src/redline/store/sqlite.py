@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -275,6 +276,44 @@ class Store:
 
     def document_count(self) -> int:
         return int(self._query("SELECT count(*) AS n FROM documents")[0]["n"])
+
+    # -- reviews -----------------------------------------------------------------------------
+
+    def upsert_review(self, review: dict[str, Any]) -> None:
+        """Store an analyst's review (one per statement key: a later review replaces the earlier).
+        Keys: content_hash, start, end, party, issue, action, changes (dict), by, at, note."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO reviews (content_hash, ev_start, ev_end, party, issue, action, changes, by_, at, note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(content_hash, ev_start, ev_end, party, issue) DO UPDATE SET"
+                " action = excluded.action, changes = excluded.changes, by_ = excluded.by_,"
+                " at = excluded.at, note = excluded.note",
+                (review["content_hash"], int(review["start"]), int(review["end"]), review["party"],
+                 review["issue"], review["action"], json.dumps(review.get("changes") or {}, ensure_ascii=False),
+                 review["by"], review["at"], review.get("note") or ""),
+            )
+
+    def reviews(self) -> list[dict[str, Any]]:
+        rows = self._query(
+            "SELECT content_hash, ev_start, ev_end, party, issue, action, changes, by_, at, note"
+            " FROM reviews ORDER BY id"
+        )
+        return [
+            {"content_hash": r["content_hash"], "start": r["ev_start"], "end": r["ev_end"], "party": r["party"],
+             "issue": r["issue"], "action": r["action"], "changes": json.loads(r["changes"]), "by": r["by_"],
+             "at": r["at"], "note": r["note"]}
+            for r in rows
+        ]
+
+    def delete_review(self, content_hash: str, start: int, end: int, party: str, issue: str) -> bool:
+        with self._tx() as conn:
+            cur = conn.execute(
+                "DELETE FROM reviews WHERE content_hash = ? AND ev_start = ? AND ev_end = ? AND party = ?"
+                " AND issue = ?",
+                (content_hash, start, end, party, issue),
+            )
+            return cur.rowcount > 0
 
     # -- problems ----------------------------------------------------------------------------
 

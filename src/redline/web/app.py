@@ -25,7 +25,7 @@ from redline.report import report_css, templates_dir
 from redline.report.data import View, build_view, cell_anchor, ev_anchor
 from redline.store import Store
 from redline.types import Position
-from redline.web.reviews import ReviewBook, ReviewedPosition, ReviewError, reviews_path
+from redline.web.reviews import ReviewBook, ReviewedPosition, ReviewError
 from redline.web.security import (
     MAX_BODY,
     TOKEN_COOKIE,
@@ -96,7 +96,7 @@ class State:
         self.pack = pack
         self.token = token
         self.store = Store(db)
-        self.book = ReviewBook(reviews_path(db))
+        self.book = ReviewBook(self.store)
         self.upload_dir = db.parent / (db.name + ".uploads")
         self.jobs: dict[str, Job] = {}
         self.generation = 0

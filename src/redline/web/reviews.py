@@ -5,20 +5,17 @@ hash, the evidence offsets, the party and the issue - never by a row id, so it s
 ``redline extract --force`` and re-ingesting the same text. Reviews override extraction
 everywhere (web views, the JSON API, the HTML report, the model fed to the deal tester).
 
-Storage: a JSON file beside the database (``<db>.reviews.json``, mode 0600), written atomically.
-The store owns all SQL; when it grows a ``reviews`` table this module is the only one to change.
+Storage: the store's ``reviews`` table (the store owns all SQL).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import threading
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from redline.store import Store
 from redline.types import KINDS, STANCES, Position
 
 ACTIONS = ("accept", "reject", "correct")
@@ -56,10 +53,6 @@ def review_key(content_hash: str, start: int, end: int, party: str, issue: str) 
     return f"{content_hash}:{start}:{end}:{party}:{issue}"
 
 
-def reviews_path(db: Path) -> Path:
-    return db.with_name(db.name + ".reviews.json")
-
-
 def check_changes(changes: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in changes.items():
@@ -78,46 +71,21 @@ def check_changes(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 class ReviewBook:
-    """All reviews of one store, loaded from and saved to the JSON file beside it."""
+    """All reviews of one store (read from and written to its ``reviews`` table)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._reviews: dict[str, Review] = {}
-        self._mtime: float | None = None
-        self._load()
+    def __init__(self, db: Path | Store) -> None:
+        self._own = not isinstance(db, Store)
+        self.store = db if isinstance(db, Store) else Store(db)
 
-    def _load(self) -> None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            self._reviews, self._mtime = {}, None
-            return
-        if self._mtime == st.st_mtime:
-            return
-        raw = json.loads(self.path.read_text(encoding="utf-8") or "[]")
-        reviews = [Review(**{k: v for k, v in r.items() if k != "key"}) for r in raw]
-        self._reviews = {r.key: r for r in reviews}
-        self._mtime = st.st_mtime
-
-    def _save(self) -> None:
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump([r.to_dict() for r in self._reviews.values()], fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, self.path)
-        os.chmod(self.path, 0o600)
-        self._mtime = self.path.stat().st_mtime
+    def close(self) -> None:
+        if self._own:
+            self.store.close()
 
     def all(self) -> list[Review]:
-        with self._lock:
-            self._load()
-            return list(self._reviews.values())
+        return [Review(**r) for r in self.store.reviews()]
 
     def get(self, key: str) -> Review | None:
-        with self._lock:
-            self._load()
-            return self._reviews.get(key)
+        return next((r for r in self.all() if r.key == key), None)
 
     def add(
         self, content_hash: str, pos: Position, action: str, by: str, changes: dict[str, Any] | None = None,
@@ -140,19 +108,14 @@ class ReviewBook:
             changes=clean,
             note=note[:1000],
         )
-        with self._lock:
-            self._load()
-            self._reviews[review.key] = review
-            self._save()
+        self.store.upsert_review(asdict(review))
         return review
 
     def remove(self, key: str) -> bool:
-        with self._lock:
-            self._load()
-            if self._reviews.pop(key, None) is None:
-                return False
-            self._save()
-            return True
+        review = self.get(key)
+        if review is None:
+            return False
+        return self.store.delete_review(review.content_hash, review.start, review.end, review.party, review.issue)
 
 
 @dataclass
