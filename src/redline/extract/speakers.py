@@ -76,6 +76,7 @@ class SpeakerResolver:
             rf"(?P<adj>{adj_alt})\s+(?:[\w-]+\s+){{0,2}}(?P<noun>{'|'.join(groups)})\b", re.IGNORECASE
         )
         self._group_nouns = set(lexicon()["group_nouns"])
+        self._cache: dict[tuple[str, date | None], Speaker | None] = {}  # mentions repeat across a corpus
 
     @staticmethod
     def _key(text: str) -> str:
@@ -91,6 +92,14 @@ class SpeakerResolver:
 
     def resolve(self, text: str, day: date | None = None) -> Speaker | None:
         """The speaker a mention names, or None. Pronouns come back with kind 'pronoun'."""
+        key = (text, day)
+        if key not in self._cache:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[key] = self._resolve(text, day)
+        return self._cache[key]
+
+    def _resolve(self, text: str, day: date | None) -> Speaker | None:
         stripped = text.strip()
         low = stripped.lower()
         if low in PRONOUNS_PERSON:

@@ -547,8 +547,11 @@ class Extractor:
                         ctx.last_quote_speaker = sp
                 if sp.party:
                     ctx.recent_parties.append(sp.party)
-        for _, _, surface in self.resolver.mentions(sent.text):
-            named = self.resolver.resolve(surface, ctx.day)
+        # the pack's EntityRuler has marked every person and party named in the sentence
+        for ent in sent.ents:
+            if not ent.ent_id_.startswith(("person:", "party:")):
+                continue
+            named = self.resolver.resolve(ent.text, ctx.day)
             if named is not None and named.party and named.holds_positions:
                 ctx.recent_parties.append(named.party)
                 if named.kind == "person" and ctx.last_person_sent < sent_i:
