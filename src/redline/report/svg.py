@@ -54,9 +54,9 @@ def timeline_svg(issue_name: str, parties: Sequence[str], points: Sequence[Timel
         if pos[k] % stride == 0 and k not in labels_done:
             labels_done.add(k)
             lab = next(pt.x_label for pt in points if pt.x_key == k)
-            out.append(
-                f'<text x="{xof(k):.1f}" y="{axis_y}" class="tick" text-anchor="middle">{_e(lab)}</text>'
-            )
+            x = xof(k)
+            anchor = "end" if x > width - right - 40 else "middle"  # the last date stays inside the chart
+            out.append(f'<text x="{x:.1f}" y="{axis_y}" class="tick" text-anchor="{anchor}">{_e(lab)}</text>')
     seen: dict[tuple[str, tuple[int, int]], int] = {}
     for pt in points:
         if pt.party not in parties:
