@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from redline.analysis.constraints import Condition, RedLine, conditions, red_lines, utility_table
 from redline.model.positions import PositionsModel
 from redline.pack.schema import Pack
+from redline.yamlfile import read_yaml
 
 __all__ = [
     "Breach",
@@ -81,16 +80,7 @@ def make_deal(options: Mapping[str, str], pack: Pack, name: str = "deal", *, whe
 
 def load_deal(path: str | Path, pack: Pack) -> Deal:
     p = Path(path)
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DealError(f"{p}: cannot read deal: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise DealError(f"{p}: not UTF-8 text ({exc.reason})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" line {mark.line + 1}, column {mark.column + 1}:" if mark is not None else ""
-        raise DealError(f"{p}:{at} not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    raw = read_yaml(p, DealError, "deal")
     if not isinstance(raw, dict):
         raise DealError(f"{p}: a deal must be a YAML mapping with 'options' (issue id: option id)")
     unknown = sorted(set(raw) - {"name", "description", "options"})

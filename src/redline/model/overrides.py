@@ -26,10 +26,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from redline.pack.schema import Pack
+from redline.yamlfile import read_yaml, validation_message
 
 if TYPE_CHECKING:
     from redline.model.positions import PartyIssuePosition
@@ -93,18 +93,7 @@ class AnalystPositions(_Strict):
 def load_overrides(path: str | Path, pack: Pack | None = None) -> AnalystPositions:
     """Read, validate and (given a pack) check an analyst positions file."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OverridesError(f"{p}: cannot read analyst positions: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise OverridesError(f"{p}: not UTF-8 text ({exc.reason})") from exc
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" line {mark.line + 1}, column {mark.column + 1}:" if mark is not None else ""
-        raise OverridesError(f"{p}:{at} not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    raw = read_yaml(p, OverridesError, "analyst positions")
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -114,11 +103,7 @@ def load_overrides(path: str | Path, pack: Pack | None = None) -> AnalystPositio
     try:
         ap = AnalystPositions.model_validate(raw)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
-            lines.append(f"{p}: {loc}: {err['msg']}")
-        raise OverridesError("\n".join(lines)) from exc
+        raise OverridesError(validation_message(p, exc)) from exc
     ap.source = str(p)
     if pack is not None:
         ap.check(pack)

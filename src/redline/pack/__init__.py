@@ -5,10 +5,10 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from redline.pack.schema import Framing, Issue, Pack, Party, Person, Role, ScaleOption
+from redline.yamlfile import read_yaml, validation_message
 
 __all__ = [
     "DEFAULT_PACK",
@@ -50,23 +50,12 @@ def load_pack(path: str | Path | None = None) -> Pack:
         raise PackError(f"{p}: cannot read pack: {exc.strerror or exc}") from exc
     if key in _CACHE:
         return _CACHE[key]
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PackError(f"{p}: not UTF-8 text ({exc.reason})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark is not None else ""
-        raise PackError(f"{p}:{where} not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    raw = read_yaml(p, PackError, "pack")
     if not isinstance(raw, dict):
         raise PackError(f"{p}: a pack must be a YAML mapping with parties, people, issues, framing")
     try:
         pack = Pack.model_validate(raw)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
-            lines.append(f"{p}: {loc}: {err['msg']}")
-        raise PackError("\n".join(lines)) from exc
+        raise PackError(validation_message(p, exc)) from exc
     _CACHE[key] = pack
     return pack
