@@ -7,6 +7,7 @@ loads the inputs and formats the results (rich tables, or ``--format json``).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -157,25 +158,19 @@ def _print_positions(model: PositionsModel, pack: Pack, party: str | None, issue
                     console.print(_statement_line(s))
                 for s in c.history:
                     console.print("  [dim]history[/] " + _statement_line(s))
-    sel = [x for x in model.shifts() if _sel(x.party, x.issue, party, issue)]
-    if sel:
-        console.print("\n[bold]Shifts[/]")
-        for sh in sel:
-            console.print(f"  {escape(sh.describe())}")
-            for s in sh.before[:1] + sh.after[:1]:
-                console.print("    " + _statement_line(s))
-    divs = [x for x in model.divergences() if _sel(x.party, x.issue, party, issue)]
-    if divs:
-        console.print("\n[bold]Divergences inside a party[/]")
-        for d in divs:
-            console.print(f"  {escape(d.describe())}")
-            for s in d.statements:
-                console.print("    " + _statement_line(s))
-    cons = [x for x in model.contradictions() if _sel(x.party, x.issue, party, issue)]
-    if cons:
-        console.print("\n[bold]Contradictions between sources[/]")
-        for x in cons:
+    sections: list[tuple[str, list[Any], Callable[[Any], list[Any]]]] = [
+        ("Shifts", model.shifts(), lambda sh: sh.before[:1] + sh.after[:1]),
+        ("Divergences inside a party", model.divergences(), lambda d: d.statements),
+        ("Contradictions between sources", model.contradictions(), lambda x: []),
+    ]
+    for title, found, evidence in sections:
+        chosen = [x for x in found if _sel(x.party, x.issue, party, issue)]
+        if chosen:
+            console.print(f"\n[bold]{title}[/]")
+        for x in chosen:
             console.print(f"  {escape(_short(x.describe(), 300))}")
+            for s in evidence(x):
+                console.print("    " + _statement_line(s))
     if model.notes:
         console.print(f"\n[dim]{len(model.notes)} statement(s) skipped or adjusted; --format json lists them[/]")
 
