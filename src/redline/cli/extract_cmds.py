@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -63,7 +64,7 @@ def extract_cmd(
         try:
             summary = run_ingest(inputs, store, allow_private=allow_private)
             with console.status("extracting", spinner="dots") if fmt == "table" and console.is_terminal \
-                    else _nullcontext():
+                    else nullcontext():
                 result = run_extract(store, summary.doc_ids, pack, force=force)
         except StoreError as exc:
             die(str(exc))
@@ -80,14 +81,6 @@ def extract_cmd(
         console.print(position_table(positions, f"{len(positions)} positions in {result.documents} documents"))
     if summary.problems or result.problems:
         raise typer.Exit(EXIT_SKIPPED)
-
-
-class _nullcontext:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from redline.extract.stance import Extractor
 from redline.nlp import load_nlp
 from redline.pack import Pack, load_pack
+from redline.store import Store
 from redline.types import Document, IngestProblem, Position
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractResult", "Extractor", "extract_documents", "extract_text", "run_extract"]
@@ -54,14 +55,11 @@ class ExtractResult:
     problems: list[IngestProblem] = field(default_factory=list)
 
 
-def run_extract(store: object, doc_ids: list[int], pack: Pack, *, force: bool = False,
+def run_extract(store: Store, doc_ids: list[int], pack: Pack, *, force: bool = False,
                 progress: Callable[[int], None] | None = None) -> ExtractResult:
     """Extract every listed stored document not extracted yet with this pack and extractor version
     (all of them with ``force``), store the positions, and return the positions of all listed documents.
     Duplicates (syndicated copies) are skipped: their first copy carries the positions."""
-    from redline.store import Store
-
-    assert isinstance(store, Store)
     result = ExtractResult()
     todo: list[Document] = []
     for doc_id in doc_ids:

@@ -52,7 +52,6 @@ def _alt(patterns: list[str]) -> re.Pattern[str]:
 
 @dataclass
 class Lexicon:
-    cue: frozenset[str]
     favor_verbs: frozenset[str]
     against_verbs: frozenset[str]
     favor_nouns: frozenset[str]
@@ -71,7 +70,6 @@ class Lexicon:
 def lex() -> Lexicon:
     d = lexicon()
     return Lexicon(
-        cue=frozenset(d["cue_verbs"]),
         favor_verbs=frozenset(d["favor_verbs"]),
         against_verbs=frozenset(d["against_verbs"]),
         favor_nouns=frozenset(d["favor_nouns"]),
@@ -123,7 +121,6 @@ class _Said:
 
     sent_i: int
     position: Position
-    polarity: int
 
 
 @dataclass
@@ -558,7 +555,7 @@ class Extractor:
                     ctx.last_person, ctx.last_person_sent = named, sent_i
         ctx.recent_parties = ctx.recent_parties[-12:]
         for p in found:
-            ctx.said.append(_Said(sent_i, p, 1 if p.stance != "against" else -1))
+            ctx.said.append(_Said(sent_i, p))
         ctx.said = [s for s in ctx.said if sent_i - s.sent_i <= 2]
 
 
