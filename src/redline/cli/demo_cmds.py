@@ -11,12 +11,13 @@ from redline.cli import analysis_cmds, web_cmds
 from redline.cli.common import DbOption, PackOption, console
 from redline.cli.extract_cmds import load_pack_or_die, position_table
 from redline.cli.ingest_cmds import open_store, print_summary
-from redline.extract import run_extract
 from redline.ingest import ingest, sample_corpus_paths
 
 
 def demo_cmd(db: Path | None = DbOption, pack_file: Path | None = PackOption) -> None:
     """Ingest the bundled sample corpus (five news articles) and extract who said what."""
+    from redline.extract import run_extract  # spaCy loads only for the commands that parse
+
     pack = load_pack_or_die(pack_file)
     with open_store(db) as store:
         console.print(Rule(f"redline demo — pack {pack.name}"))

@@ -13,7 +13,6 @@ from rich.table import Table
 
 from redline.cli.common import DbOption, PackOption, console, err_console
 from redline.cli.ingest_cmds import EXIT_SKIPPED, die, open_store
-from redline.extract import run_extract
 from redline.ingest import ingest as run_ingest
 from redline.pack import Pack, PackError, load_pack
 from redline.store import StoreError
@@ -59,6 +58,7 @@ def extract_cmd(
     """Extract who said what: positions of parties on the pack's issues, with evidence offsets."""
     if fmt not in ("jsonl", "table"):
         die(f"unknown format {fmt!r}: use jsonl or table")
+    from redline.extract import run_extract  # spaCy loads only for the commands that parse
     pack = load_pack_or_die(pack_file)
     with open_store(db) as store:
         try:
