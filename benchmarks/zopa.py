@@ -16,65 +16,16 @@ import random
 import sys
 import time
 
+from redline.analysis.synthetic import random_pack, random_positions
 from redline.analysis.zopa import ZopaResult, find_zopa
 from redline.model.positions import build_model
-from redline.pack.schema import Pack
-from redline.types import Evidence, Position
-
-
-def random_pack(rng: random.Random, n_parties: int, n_issues: int, n_options: int) -> Pack:
-    issues = []
-    for i in range(n_issues):
-        values = sorted(rng.sample(range(1, 100), n_options - 2))
-        scale = [{"id": f"o{k}", "label": f"option {k}", "value": v} for k, v in enumerate([0, *values, 100])]
-        issues.append(
-            {
-                "id": f"issue{i:02d}",
-                "name": f"Issue {i}",
-                "proposition": f"Proposition {i} holds.",
-                "scale": scale,
-                "favor_from": f"o{rng.randint(1, n_options - 1)}",
-                "status_quo": f"o{rng.randrange(n_options)}",
-            }
-        )
-    parties = [{"id": f"P{p}", "name": f"Party {p}"} for p in range(n_parties)]
-    return Pack.model_validate({"id": "bench", "name": "benchmark", "parties": parties, "issues": issues})
-
-
-def random_positions(
-    rng: random.Random, pack: Pack, *, stance_rate: float, red_line_rate: float, condition_rate: float
-) -> list[Position]:
-    out = []
-    ids = pack.issue_ids
-    for party in pack.party_ids:
-        for issue in ids:
-            if rng.random() > stance_rate:
-                continue
-            r = rng.random()
-            stance = "conditional" if r < condition_rate else "favor" if r < 0.5 + condition_rate / 2 else "against"
-            cond = rng.choice([i for i in ids if i != issue]) if stance == "conditional" else None
-            for n in range(rng.randint(1, 3)):  # one to three statements, saliences differ
-                text = f"{party} on {issue}, statement {n}"
-                out.append(
-                    Position(
-                        doc=f"doc{rng.randrange(40)}",
-                        party=party,
-                        issue=issue,
-                        stance=stance,
-                        kind=rng.choice(["quote", "reported", "narrative"]),
-                        evidence=Evidence(-1, -1, text),
-                        red_line=stance != "conditional" and n == 0 and rng.random() < red_line_rate,
-                        condition=cond,
-                        confidence=1.0,
-                    )
-                )
-    return out
 
 
 def run(seed: int, n_parties: int, n_issues: int, n_options: int, top: int, red_line_rate: float) -> ZopaResult:
     rng = random.Random(seed)
-    pack = random_pack(rng, n_parties, n_issues, n_options)
-    positions = random_positions(rng, pack, stance_rate=0.7, red_line_rate=red_line_rate, condition_rate=0.08)
+    pack = random_pack(rng, n_parties, n_issues, n_options, jitter_ends=False)
+    positions = random_positions(rng, pack, stance_rate=0.7, red_line_rate=red_line_rate, condition_rate=0.08,
+                                 n_docs=40)
     model = build_model(positions, pack)
     t0 = time.perf_counter()
     res = find_zopa(model, pack, top=top)
