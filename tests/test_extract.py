@@ -177,3 +177,29 @@ def test_divergence_inside_a_party_from_real_extraction(seed_positions: dict[str
     us = [sp for (party, _), sp in divided.items() if party == "US"]
     assert any(sp.get("Steve Witkoff") == "favor" and sp.get("Marco Rubio") == "against" for sp in us), divided
     assert ("RU", "freeze_front_line") not in divided, divided
+
+
+def test_an_edited_pack_re_extracts_without_force(tmp_path: Path) -> None:
+    """Extraction is skipped only for the same rules, lexicon and pack content, not just the pack id."""
+    import yaml
+
+    from redline.extract import run_extract
+    from redline.ingest import ingest
+    from redline.pack import default_pack_path, load_pack
+    from redline.store import Store
+
+    seed = SEEDS / "001_5dcd03dd6cee76e7.txt"
+    raw = yaml.safe_load(default_pack_path().read_text(encoding="utf-8"))
+    for issue in raw["issues"]:
+        if issue["id"] == "crimea_recognition":  # an analyst narrows the issue to explicit recognition
+            issue["triggers"] = [[r"\brecogni[sz]\w* crimea"]]
+            issue["favor_patterns"], issue["against_patterns"] = [], []
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with Store(tmp_path / "x.db") as store:
+        ids = ingest([str(seed)], store).doc_ids
+        before = run_extract(store, ids, load_pack())
+        after = run_extract(store, ids, load_pack(edited))
+    assert before.extracted == 1 and after.extracted == 1
+    assert any(p.issue == "crimea_recognition" and p.kind == "quote" for p in before.positions)
+    assert not any(p.issue == "crimea_recognition" and p.kind == "quote" for p in after.positions)

@@ -16,9 +16,7 @@ from redline.pack import Pack, load_pack
 from redline.store import Store
 from redline.types import Document, IngestProblem, Position
 
-__all__ = ["EXTRACTOR_VERSION", "ExtractResult", "Extractor", "extract_documents", "extract_text", "run_extract"]
-
-EXTRACTOR_VERSION = Extractor.version
+__all__ = ["ExtractResult", "Extractor", "extract_documents", "extract_text", "run_extract"]
 
 _EXTRACTORS: dict[int, Extractor] = {}
 
@@ -61,18 +59,19 @@ def run_extract(store: Store, doc_ids: list[int], pack: Pack, *, force: bool = F
     (all of them with ``force``), store the positions, and return the positions of all listed documents.
     Duplicates (syndicated copies) are skipped: their first copy carries the positions."""
     result = ExtractResult()
+    version = _extractor(pack).fingerprint  # a changed pack or lexicon re-extracts
     todo: list[Document] = []
     for doc_id in doc_ids:
         meta = store.get_document(doc_id)
         if meta.duplicate_of is not None:
             continue
         result.documents += 1
-        if force or not store.extracted(doc_id, pack.id, EXTRACTOR_VERSION):
+        if force or not store.extracted(doc_id, pack.id, version):
             todo.append(meta)
     for document, positions in extract_documents(todo, pack):
         assert document.id is not None
         try:
-            store.replace_positions(document.id, positions, pack_id=pack.id, extractor_version=EXTRACTOR_VERSION)
+            store.replace_positions(document.id, positions, pack_id=pack.id, extractor_version=version)
         except ValueError as exc:  # a position whose evidence does not match the text: a bug, recorded
             result.problems.append(IngestProblem(document.name, f"extraction failed: {exc}"))
             continue

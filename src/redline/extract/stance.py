@@ -13,6 +13,8 @@ for") turn the stance conditional on the issue they name. Anaphora ("a demand th
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -137,10 +139,15 @@ class Context:
 class Extractor:
     """Pack-bound extraction over parsed docs (build once per pack, reuse across documents)."""
 
-    version = "1"
+    version = "1"  # bump when the rules in this module change
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
+        # what the output depends on: these rules, the lexicon and the pack's content (not just its id)
+        digest = hashlib.sha256(self.version.encode())
+        digest.update(json.dumps(lexicon(), sort_keys=True).encode())
+        digest.update(pack.model_dump_json().encode())
+        self.fingerprint = f"{self.version}-{digest.hexdigest()[:12]}"
         self.resolver = SpeakerResolver(pack)
         self.lex = lex()
         self.matchers = [
