@@ -1,4 +1,4 @@
-"""`redline pack show` and `redline pack validate`: look at and check negotiation packs."""
+"""`redline pack show`, `validate`, `check` and `migrate`: look at, check and upgrade negotiation packs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from redline.cli.common import console, err_console
-from redline.pack import Pack, PackError, load_pack
+from redline.pack import Pack, PackError, default_pack_path, load_pack
 
 pack_app = typer.Typer(help="Negotiation packs: parties, people, issues.", no_args_is_help=True)
 
@@ -85,6 +85,72 @@ def validate_cmd(file: Path = typer.Argument(..., help="pack YAML to check")) ->
         f"{len(pack.people)} people, {len(pack.issues)} issues",
         highlight=False,
     )
+
+
+@pack_app.command("check")
+def check_cmd(
+    file: Path | None = typer.Argument(None, help="pack YAML to check (default: the bundled pack)"),
+) -> None:
+    """Find what validates but cannot work (shared aliases, everyday words, issues nothing finds, regexes
+    that never fire or flip a stance twice, ...): one warning a line with its fix; exit 1 when any."""
+    from redline.pack.check import check_text
+
+    path = file
+    if path is None:
+        try:
+            path = default_pack_path()
+        except PackError as exc:
+            die(str(exc))
+    pack = _load(path)
+    result = check_text(pack, path.read_text(encoding="utf-8"))
+    for w in result.warnings:
+        console.print(
+            f"warning: {escape(w.where)}: {escape(w.message)} {escape(f'[{w.code}]')} -- fix: {escape(w.hint)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for a in result.unused:
+        console.print(
+            f"note: line {a.line}: '# check: accept {escape(a.code)} {escape(a.subject)}' accepts no warning "
+            "(stale: remove it)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    accepted = f", {len(result.accepted)} accepted in comments" if result.accepted else ""
+    if result.warnings:
+        console.print(f"{len(result.warnings)} warning(s){accepted}: {escape(str(path))}", highlight=False,
+                      soft_wrap=True)
+        raise typer.Exit(1)
+    console.print(f"OK: {escape(str(path))}: no warnings{accepted}", highlight=False, soft_wrap=True)
+
+
+@pack_app.command("migrate")
+def migrate_cmd(
+    file: Path = typer.Argument(..., help="an older pack YAML (regex triggers, no keywords)"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="write here (default: standard output)"),
+) -> None:
+    """Write a pack in the current form: keywords derived from the trigger regexes (which are kept),
+    empty description and examples to fill in, and a header comment explaining the new fields."""
+    from redline.pack.migrate import MigrationError, migrate_file
+
+    try:
+        result = migrate_file(file)
+    except MigrationError as exc:
+        lines = str(exc).splitlines() or ["cannot migrate"]
+        for line in lines[:-1]:
+            err_console.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
+        die(lines[-1])
+    for note in result.notes:
+        err_console.print(f"note: {escape(note)}", highlight=False, soft_wrap=True)
+    if out is None:
+        print(result.text, end="")
+        return
+    try:
+        out.write_text(result.text, encoding="utf-8")
+    except OSError as exc:
+        die(f"{out}: cannot write: {exc.strerror or exc}")
+    err_console.print(f"wrote {escape(str(out))}: check it with `redline pack check {escape(str(out))}`",
+                      highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

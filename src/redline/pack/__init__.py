@@ -7,11 +7,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from redline.pack.schema import Framing, Issue, Pack, Party, Person, Role, ScaleOption
+from redline.pack.schema import Examples, Framing, Issue, Pack, Party, Person, Role, ScaleOption
 from redline.yamlfile import read_yaml, validation_message
 
 __all__ = [
     "DEFAULT_PACK",
+    "Examples",
     "Framing",
     "Issue",
     "Pack",

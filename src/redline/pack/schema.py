@@ -67,10 +67,27 @@ class ScaleOption(_Strict):
     value: float = Field(ge=0, le=100, description="position on the issue's 0-100 scale")
 
 
+class Examples(_Strict):
+    favor: list[str] = Field(default_factory=list, description="statements that support the proposition")
+    against: list[str] = Field(default_factory=list, description="statements that reject it")
+
+
+DEFAULT_SCALE = [
+    {"id": "no", "label": "the proposition does not hold", "value": 0},
+    {"id": "yes", "label": "the proposition holds", "value": 100},
+]
+
+
 class Issue(_Strict):
     id: str
     name: str
     proposition: str = Field(description="the statement that 'favor' supports")
+    description: str = Field("", description="a sentence or two on what the issue covers")
+    keywords: list[str] = Field(
+        default_factory=list,
+        description="plain words and phrases that raise the issue (matched on lemmas, case-insensitive)",
+    )
+    examples: Examples = Field(default_factory=Examples, description="a few favor / against statements")
     track: str = Field("political", description="a grouping: territorial, security, humanitarian, ...")
     claimant: str | None = Field(
         None,
@@ -79,17 +96,21 @@ class Issue(_Strict):
     )
     triggers: list[list[str]] = Field(
         default_factory=list,
-        description="ways a clause raises the issue: each is a list of regexes that must all match",
+        description="(experts) ways a clause raises the issue: each is a list of regexes that must all match",
     )
     favor_patterns: list[str] = Field(
-        default_factory=list, description="regexes that assert the proposition by themselves"
+        default_factory=list, description="(experts) regexes that assert the proposition by themselves"
     )
     against_patterns: list[str] = Field(
-        default_factory=list, description="regexes that deny the proposition by themselves"
+        default_factory=list, description="(experts) regexes that deny the proposition by themselves"
     )
-    scale: list[ScaleOption] = Field(min_length=2, description="outcome options, ordered by value")
-    favor_from: str = Field(description="id of the first scale option at which the proposition holds")
-    status_quo: str = Field(description="id of the option that holds if a deal says nothing")
+    scale: list[ScaleOption] = Field(
+        default_factory=lambda: [ScaleOption(**o) for o in DEFAULT_SCALE],  # type: ignore[arg-type]
+        min_length=2,
+        description="outcome options, ordered by value (default: no / yes)",
+    )
+    favor_from: str = Field("", description="id of the first scale option at which the proposition holds")
+    status_quo: str = Field("", description="id of the option that holds if a deal says nothing")
 
     @model_validator(mode="after")
     def _check_scale(self) -> Issue:
@@ -99,6 +120,10 @@ class Issue(_Strict):
         values = [o.value for o in self.scale]
         if values != sorted(values):
             raise ValueError("scale options must be ordered by increasing value")
+        if not self.favor_from:  # default: the proposition holds from the top option
+            self.favor_from = ids[-1]
+        if not self.status_quo:  # default: the bottom option (nothing agreed)
+            self.status_quo = ids[0]
         for name in ("favor_from", "status_quo"):
             if getattr(self, name) not in ids:
                 raise ValueError(f"{name} {getattr(self, name)!r} is not a scale option id ({', '.join(ids)})")
