@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from redline.cli import analysis_cmds, demo_cmds, extract_cmds, ingest_cmds, pack_cmds, web_cmds
+from redline.cli import analysis_cmds, demo_cmds, extract_cmds, ingest_cmds, pack_cmds, try_cmd, web_cmds
 
 app = typer.Typer(
     name="redline",
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (demo_cmds, ingest_cmds, pack_cmds, extract_cmds, analysis_cmds, web_cmds):
+for module in (demo_cmds, ingest_cmds, pack_cmds, try_cmd, extract_cmds, analysis_cmds, web_cmds):
     module.register(app)
 
 

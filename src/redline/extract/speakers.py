@@ -38,6 +38,9 @@ def _alias_regex(aliases: list[str]) -> re.Pattern[str]:
         body = re.escape(alias).replace(r"\ ", r"\s+").replace("'", "['’]").replace("’", "['’]")
         if len(alias) <= 4 and alias.replace(".", "").isupper():
             parts.append(rf"(?-i:(?<![\w.]){body}(?![\w]))")
+        elif alias[:1].isupper() and " " not in alias.strip():
+            # a one-word name is matched as written: "May" the person, not "may" the verb
+            parts.append(rf"(?-i:(?<![\w]){body}(?![\w]))")
         else:
             parts.append(rf"(?<![\w]){body}(?![\w])")
     return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)

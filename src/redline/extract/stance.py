@@ -24,8 +24,18 @@ from spacy.tokens import Doc, Span, Token
 
 from redline.extract.attribution import Frame, np_span, subject_of
 from redline.extract.dates import find_when, parse_iso, reference_year
+from redline.extract.learned import (
+    Candidate,
+    IssueIndex,
+    dedupe_candidates,
+    holder_label,
+    holder_names,
+    mark_holder,
+    refers_back,
+)
 from redline.extract.quotes import Quote, find_quotes
 from redline.extract.speakers import Speaker, SpeakerResolver
+from redline.extract.stance_model import Pair, Reading, StanceModel
 from redline.nlp import lexicon
 from redline.pack import Issue, Pack
 from redline.types import Document, Evidence, Position
@@ -141,12 +151,23 @@ class Extractor:
 
     version = "1"  # bump when the rules in this module change
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, model: StanceModel | None = None, *, mode: str = "auto",
+                 threshold: float = 0.5) -> None:
         self.pack = pack
-        # what the output depends on: these rules, the lexicon and the pack's content (not just its id)
+        self.model = model
+        self.mode = mode if model is not None else "rules"  # auto | rules | learned | merged | union
+        self.threshold = threshold
+        # auto: an issue with expert regexes is read by the rules written for it, every other by the model
+        expert = {i.id for i in pack.issues if i.triggers or i.favor_patterns or i.against_patterns}
+        learned = [i for i in pack.issues if self.mode != "auto" or i.id not in expert]
+        self.index = IssueIndex.build(pack)
+        self.learned_index = IssueIndex.build(pack, learned) if self.mode != "rules" else IssueIndex()
+        self.trace: list[tuple[Candidate, Reading]] | None = None  # set to a list to record every reading
+        # what the output depends on: these rules, the lexicon, the model, the settings and the pack's content
         digest = hashlib.sha256(self.version.encode())
         digest.update(json.dumps(lexicon(), sort_keys=True).encode())
         digest.update(pack.model_dump_json().encode())
+        digest.update(f"{self.mode}:{threshold}:{model.sha256 if model else ''}".encode())
         self.fingerprint = f"{self.version}-{digest.hexdigest()[:12]}"
         self.resolver = SpeakerResolver(pack)
         self.lex = lex()
@@ -391,7 +412,11 @@ class Extractor:
         frames: list[Frame] = doc._.frames or []
         boiler = doc._.boilerplate or []
         positions: list[Position] = []
+        candidates: list[Candidate] = []
+        prev: tuple[Span, list[Issue], list[Speaker]] | None = None
         for sent_i, sent in enumerate(doc.sents):
+            if self.learned_index.ready and not self._skip(sent, boiler, bullets=True):
+                prev = self._candidates(sent, sent_i, prev, ctx, candidates)
             if self._skip(sent, boiler):
                 continue
             sent_frames = [f for f in frames if f.sent == (sent.start_char, sent.end_char)]
@@ -404,14 +429,24 @@ class Extractor:
             found += self._anaphora(doc, sent, sent_i, anchors, mentions, found, ctx, document)
             positions.extend(found)
             self._remember(sent, sent_i, anchors, found, ctx)
-        return _dedupe(positions)
+        if self.mode == "rules" or self.model is None:
+            return _dedupe(positions)
+        learned, read = self._read(doc, candidates, quotes, ctx, document)
+        if self.mode == "learned":
+            return _dedupe(learned)
+        if self.mode in ("union", "auto"):  # the rules' positions, and the model's on tuples the rules left alone
+            ruled = {(p.evidence.start, p.party, p.issue) for p in positions}
+            return _dedupe(positions + [p for p in learned if (p.evidence.start, p.party, p.issue) not in ruled])
+        return _dedupe(learned + [p for p in positions if (p.evidence.start, p.party, p.issue) not in read])
 
-    def _skip(self, sent: Span, boiler: list[tuple[int, int]]) -> bool:
+    def _skip(self, sent: Span, boiler: list[tuple[int, int]], bullets: bool = False) -> bool:
         if any(a < sent.end_char and sent.start_char < b for a, b in boiler):
             return True
         line_text = sent.text.strip()
         if not line_text:
             return True
+        if bullets and _BULLET.match(line_text):
+            return False  # list items ("- A 25% raise") carry positions; headlines do not count
         # headlines and captions: a line of its own without closing punctuation
         doc_text = _text(sent.doc)
         line_start = doc_text.rfind("\n", 0, sent.start_char) + 1
@@ -462,6 +497,98 @@ class Extractor:
                 out.append(self._position(doc, sent, anchor, mention, speaker, pol, red, cond, quotes, ctx,
                                           document))
         return out
+
+    # ------------------------------------------------------------------ learned reading
+    def _holders(self, sent: Span, sent_i: int, ctx: Context) -> list[tuple[Speaker, str]]:
+        """Parties named in the sentence (and the frames' speakers), each with how it was found."""
+        out: list[tuple[Speaker, str]] = []
+        all_frames = sent.doc._.frames or []
+        frames = [f for f in all_frames if f.sent == (sent.start_char, sent.end_char)]
+        if not frames:  # a sentence inside a quotation that runs over several sentences: its cue speaks
+            frames = [f for f in all_frames if f.kind == "quote" and f.source and
+                      f.content[0] <= sent.start_char + 2 and sent.end_char - 2 <= f.content[1]]
+        text = _text(sent.doc)
+        for f in frames:
+            if f.source is None:  # a quotation without a cue: the speaker quoted last
+                if f.kind == "floating" and ctx.last_quote_speaker is not None:
+                    out.append((ctx.last_quote_speaker, "frame"))
+                continue
+            for sp in self._resolve(text[f.source[0]:f.source[1]], ctx, sent_i):
+                if sp.holds_positions:
+                    out.append((sp, "frame"))
+        for _, _, surface in self.resolver.mentions(sent.text):
+            for sp in self._resolve(surface, ctx, sent_i):
+                if sp.holds_positions:
+                    out.append((sp, "named"))
+        for tok in sent:  # "he said", "she added": the person last named
+            if tok.lower_ in ("he", "she") and tok.dep_ in ("nsubj", "nsubjpass") and ctx.last_person \
+                    and sent_i - ctx.last_person_sent <= 4:
+                out.append((ctx.last_person, "carried"))
+                break
+        return out
+
+    def _candidates(self, sent: Span, sent_i: int, prev: tuple[Span, list[Issue], list[Speaker]] | None,
+                    ctx: Context, out: list[Candidate]) -> tuple[Span, list[Issue], list[Speaker]]:
+        text = sent.text
+        issues = self.learned_index.issues_in(text)
+        holders = self._holders(sent, sent_i, ctx)
+        prev_sent, prev_issues, prev_holders = prev if prev else (None, [], [])
+        context = ""
+        if prev_sent is not None and sent.start_char - prev_sent.end_char < 400:
+            context = prev_sent.text.strip()[-300:]
+        if not issues and prev_issues and refers_back(text):
+            issues = prev_issues
+        listed = prev_sent is not None and (prev_sent.text.rstrip().endswith(":") or _BULLET.match(text))
+        if listed:  # an item under "The offer includes:": the holders of the lead-in, or the parties named last
+            recent = [Speaker("", p, "party") for p in dict.fromkeys(reversed(ctx.recent_parties))][:2]
+            holders += [(sp, "carried") for sp in (prev_holders or recent)]
+        elif not holders and _PRONOUN_SUBJECT.match(text.strip()):  # "It also wants ...": the holders before
+            holders += [(sp, "carried") for sp in prev_holders]
+        for sp, how in holders:
+            assert sp.party is not None
+            named = sp if sp.kind in ("person", "body") else None
+            label = holder_label(self.pack, sp.party, context + " " + text, named)
+            names = holder_names(self.pack, sp.party, named)
+            marked, marked_ctx = mark_holder(text.strip(), names), mark_holder(context, names)
+            for issue in issues:
+                out.append(Candidate(sent_i, sent.start_char, sent.end_char, sp, issue,
+                                     Pair(label, issue.proposition, marked, marked_ctx), how))
+        kept = [sp for sp, how in holders if how != "carried"] or prev_holders
+        return sent, issues, list(dict.fromkeys(kept))
+
+    def _read(self, doc: Doc, candidates: list[Candidate], quotes: list[Quote], ctx: Context,
+              document: Document) -> tuple[list[Position], set[tuple[int, str, str]]]:
+        """Positions the model reads, and the (sentence start, party, issue) tuples it read at all."""
+        assert self.model is not None
+        cands = dedupe_candidates(candidates)
+        readings = self.model.read([c.pair for c in cands])
+        text = _text(doc)
+        out: list[Position] = []
+        read: set[tuple[int, str, str]] = set()
+        if self.trace is not None:
+            self.trace.extend(zip(cands, readings, strict=True))
+        for c, r in zip(cands, readings, strict=True):
+            read.add((_trim(text, c.start, c.end)[0], c.speaker.party or "", c.issue.id))
+            label = r.label
+            if label == "none" or max(r.favor, r.against) < self.threshold:
+                continue
+            sent_issues = [i for i in self.index.issues_in(text[c.start:c.end]) if i.id != c.issue.id]
+            cond = sent_issues[0].id if label == "favor" and r.conditional >= 0.5 and sent_issues else None
+            stance = "conditional" if label == "favor" and r.conditional >= 0.5 else label
+            a, b = _trim(text, c.start, c.end)
+            when, year = find_when(text[a:b], ctx.day)
+            historical = r.historical >= 0.5 or bool(year and ctx.ref_year and year < ctx.ref_year)
+            in_quote = any(q.start < b and a < q.end and q.words(text) >= 4 for q in quotes)
+            person = c.speaker.kind in ("person", "body")
+            kind = "quote" if person and in_quote else ("reported" if person or c.source == "frame" else "narrative")
+            out.append(Position(
+                doc=document.name, party=c.speaker.party or "", issue=c.issue.id, stance=stance, kind=kind,
+                evidence=Evidence(a, b, text[a:b]), speaker=c.speaker.name if person else "",
+                red_line=r.red_line >= 0.5, condition=cond, when=when,
+                confidence=round(max(r.favor, r.against), 3), outlet=document.outlet, doc_date=document.date,
+                historical=historical, doc_id=document.id,
+            ))
+        return out, read
 
     def _anaphora(self, doc: Doc, sent: Span, sent_i: int, anchors: list[Anchor], mentions: list[Mention],
                   found: list[Position], ctx: Context, document: Document) -> list[Position]:
@@ -572,6 +699,11 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1].isspace():
         b -= 1
     return a, b
+
+
+_PRONOUN_SUBJECT = re.compile(r"^\W*(it|they|he|she|we|its|their|this|these|the (move|offer|plan|proposal)|"
+                              r"the (company|union|government|ministry|side|group|bloc))\b", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*([-•*·▪–]|\d+[.)])\s+")
 
 
 def _dedupe(positions: list[Position]) -> list[Position]:
