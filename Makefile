@@ -44,7 +44,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 lint:
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks train
 
 typecheck:
 	$(BIN)/mypy src

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from redline.extract import Extractor, explain_text, extract_documents
-from redline.extract.learned import IssueIndex, holder_text, norm_word
+from redline.extract.learned import IssueIndex, holder_text, mark_holder, norm_word
 from redline.extract.stance_model import Pair, StanceModel, default_path
 from redline.nlp import encoder as enc
 from redline.pack import Pack, load_pack
@@ -74,14 +74,14 @@ def test_model_card_names_the_artifact_hash(model: StanceModel) -> None:
     assert model.sha256 in card
 
 
-def test_stance_depends_on_holder_and_negation(model: StanceModel) -> None:
-    prop = "The company restores defined-benefit pensions for all workers."
+def test_stance_depends_on_the_holder_marked_in_the_text(model: StanceModel) -> None:
+    prop = "Defined-benefit pensions are restored for all workers."
     text = "The union demanded the return of traditional pensions, but the company flatly refused."
-    union, company = model.read([Pair("Union", prop, text), Pair("The company", prop, text)])
-    assert union.label == "favor"
-    assert company.label == "against"
-    other = model.read([Pair("Union", "Workers get a four-day week.", text)])[0]
-    assert other.label == "none"
+    union = Pair("United Auto Workers (the union)", prop, mark_holder(text, ["the union"]))
+    company = Pair("Ford (the company)", prop, mark_holder(text, ["the company"]))
+    other_issue = Pair("United Auto Workers (the union)", "Workers get a four-day week.", union.text)
+    assert union.text.startswith("[The union]")
+    assert [r.label for r in model.read([union, company, other_issue])] == ["favor", "against", "none"]
 
 
 def _tiny_pack() -> Pack:
@@ -97,22 +97,24 @@ def _tiny_pack() -> Pack:
         "people": [{"name": "Rosa Quintero", "aliases": ["Quintero"], "party": "DOCK",
                     "roles": [{"title": "union president", "party": "DOCK"}]}],
         "issues": [
-            {"id": "automation_ban", "name": "Automation ban", "keywords": ["automation", "automated cranes"],
-             "proposition": "Ports do not introduce automated cranes or gates during the contract."},
+            {"id": "automation", "name": "Automation", "keywords": ["automation", "automated cranes"],
+             "proposition": "Ports introduce automated cranes and gates during the contract."},
             {"id": "wage_rise", "name": "Wage rise", "keywords": ["raise", "wage increase", "pay rise"],
              "proposition": "Dockworkers get a wage increase of at least 60% over six years."},
         ],
     })
 
 
-def test_extraction_reads_holders_named_after_the_quote_and_joint_subjects() -> None:
+def test_extraction_reads_the_speaker_named_after_the_quote() -> None:
     pack = _tiny_pack()
-    text = ("\u201cWe will never accept automated cranes on these docks,\u201d union president Rosa Quintero said "
-            "on Tuesday.\n\nAcme said it would not rule out automation at its newest terminal.")
-    positions = extract_documents([Document(name="t.txt", text=text)], pack, processes=1)
-    found = {(p.party, p.issue, p.stance) for _, ps in positions for p in ps}
-    assert ("DOCK", "automation_ban", "favor") in found
-    assert ("ACME", "automation_ban", "against") in found
+    text = ("The port talks resumed on Monday.\n\n\u201cWe will never accept automated cranes on these docks,\u201d "
+            "union president Rosa Quintero said on Tuesday.")
+    positions = [p for _, ps in extract_documents([Document(name="t.txt", text=text)], pack, processes=1) for p in ps]
+    found = {(p.party, p.issue, p.stance) for p in positions}
+    assert ("DOCK", "automation", "against") in found
+    dock = next(p for p in positions if p.party == "DOCK")
+    assert dock.speaker == "Rosa Quintero" and dock.kind == "quote" and dock.red_line
+    assert text[dock.evidence.start:dock.evidence.end] == dock.evidence.text
 
 
 def test_explain_lists_every_pair_read() -> None:
@@ -149,7 +151,7 @@ def test_pack_try_shows_holders_issues_and_stances(tmp_path: Path) -> None:
 
     path.write_text(yaml.safe_dump(_tiny_pack().model_dump(mode="json")), encoding="utf-8")
     proc = subprocess.run([str(Path(sys.executable).with_name("redline")), "pack", "try", str(path),
-                           "Acme flatly rejected the union's demand for a ban on automated cranes."],
+                           "Acme said it wants automated cranes at all of its terminals."],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert "automation_ban" in proc.stdout and "ACME" in proc.stdout and "against" in proc.stdout
+    assert "automation" in proc.stdout and "ACME" in proc.stdout and "favor" in proc.stdout

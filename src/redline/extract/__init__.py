@@ -39,7 +39,7 @@ def _extractor(pack: Pack) -> Extractor:
                 model = shipped_model()
             except EncoderMissing as exc:  # a broken install: say so once, keep the rule reading
                 warnings.warn(f"{exc}; extracting with the rules alone", stacklevel=2)
-        threshold = float(os.environ.get("REDLINE_STANCE_THRESHOLD", "0.5"))
+        threshold = float(os.environ.get("REDLINE_STANCE_THRESHOLD", "0.4"))
         _EXTRACTORS[id(pack)] = Extractor(pack, model, mode=mode, threshold=threshold)
     return _EXTRACTORS[id(pack)]
 

@@ -152,7 +152,7 @@ class Extractor:
     version = "1"  # bump when the rules in this module change
 
     def __init__(self, pack: Pack, model: StanceModel | None = None, *, mode: str = "auto",
-                 threshold: float = 0.5) -> None:
+                 threshold: float = 0.4) -> None:
         self.pack = pack
         self.model = model
         self.mode = mode if model is not None else "rules"  # auto | rules | learned | merged | union
