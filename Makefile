@@ -30,7 +30,7 @@ install: $(VENV)/.installed
 
 # Rebuild every shipped model from the repo and ../shared (CPU, 2 cores, under an hour)
 train: install
-	$(BIN)/python train/train_attribution.py
+	$(BIN)/python train/train_attribution.py --frozen 2 --lr 2e-4
 	$(BIN)/python train/train_stance.py
 
 $(VENV)/.installed-dev: $(VENV)/.installed

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/attribution_polnear.py [FILE] [--limit N] [--json] [--errors N]
+    python benchmarks/attribution_polnear.py [FILE] [--system rules|tagger|merged] [--limit N] [--json] [--errors N]
 
 FILE (default ``../shared/data/polnear_valid.jsonl``) holds one passage per line: ``tokens`` (PTB
 tokens), ``labels`` (B-/I- source, cue, content, or O) and optionally ``id`` (the article). The
@@ -12,9 +12,17 @@ passages). PTB escapes are undone (the quote tokens become curly quotation marks
 quotation open and a word after it opens one, as PTB sometimes writes -- and ``-LRB-`` a parenthesis),
 spacing follows English punctuation, and every token keeps its character offsets.
 
-The system is redline's own ``redline_attribution`` component, run through ``redline.nlp.load_nlp``
-(the same pipeline ``extract_documents`` uses): each frame's source, cue and content character spans
-are mapped to the PTB tokens they cover and compared with the gold spans. A predicted span counts only
+Systems (``--system``):
+
+- ``rules``: redline's own ``redline_attribution`` component, run through ``redline.nlp.load_nlp`` (the
+  same pipeline ``extract_documents`` uses): each frame's source, cue and content character spans.
+- ``tagger``: the learned tagger (:mod:`redline.extract.tagger`, the shipped artifact or ``--model``)
+  over each rebuilt text: its source, cue and content spans as it gives them.
+- ``merged`` (the default): the tagger's spans, plus the rule component's spans of a type where the
+  tagger has none of that type overlapping them (see :func:`merge_spans`).
+
+Every system's character spans are mapped to the PTB tokens they cover and compared with the gold
+spans. A predicted span counts only
 if it has exactly the gold span's first and last token and type. Precision, recall and F1 are micro
 averages over all passages; duplicates (one source for two cues) count once.
 
@@ -199,6 +207,59 @@ def frame_spans(group: Group, frames: Iterable[object]) -> list[set[Span]]:
     return out
 
 
+@dataclass
+class _Spans:
+    """A frame-like holder of one predicted span, so that :func:`frame_spans` maps it."""
+
+    source: tuple[int, int] | None = None
+    cue: tuple[int, int] | None = None
+    content: tuple[int, int] | None = None
+
+
+def as_frames(spans: Iterable[tuple[str, int, int]]) -> list[_Spans]:
+    return [_Spans(**{kind: (a, b)}) for kind, a, b in spans]
+
+
+def merge_spans(tagged: Sequence[tuple[str, int, int]], frames: Iterable[object],
+                kinds: Sequence[str] = ("content",)) -> list[tuple[str, int, int]]:
+    """The tagger's spans, plus each rule span of a type in ``kinds`` that no tagger span of that
+    type overlaps."""
+    out = list(tagged)
+    for frame in frames:
+        for kind in kinds:
+            span = getattr(frame, kind, None)
+            if span is None:
+                continue
+            a, b = span
+            if not any(k == kind and s < b and a < e for k, s, e in out):
+                out.append((kind, a, b))
+    return out
+
+
+def predict_tagger(groups: Sequence[Group], tagger: object | None = None,
+                   nlp: object | None = None, merge: Sequence[str] = ()) -> Iterator[list[set[Span]]]:
+    """Predicted spans per passage from the learned tagger (``redline.extract.tagger``); with ``merge``
+    (span types), the rule component's spans of those types are added where the tagger has none."""
+    if tagger is None:
+        from redline.extract.tagger import AttributionTagger
+
+        tagger = AttributionTagger.load()
+    tagged = tagger.tag([g.text for g in groups])  # type: ignore[attr-defined]
+    if merge:
+        if nlp is None:
+            from redline.nlp import load_nlp
+
+            nlp = load_nlp()
+        docs = nlp.pipe((g.text for g in groups), batch_size=8)  # type: ignore[attr-defined]
+    else:
+        docs = iter([None] * len(groups))
+    for group, spans, doc in zip(groups, tagged, docs, strict=True):
+        triples = [(s.kind, s.start, s.end) for s in spans]
+        if doc is not None:
+            triples = merge_spans(triples, doc._.frames or [], merge)
+        yield frame_spans(group, as_frames(triples))
+
+
 def predict(groups: Sequence[Group], nlp: object | None = None, batch_size: int = 8) -> Iterator[list[set[Span]]]:
     """Predicted spans per passage, group by group, from redline's pipeline (``load_nlp``)."""
     if nlp is None:
@@ -210,11 +271,22 @@ def predict(groups: Sequence[Group], nlp: object | None = None, batch_size: int 
         yield frame_spans(group, doc._.frames or [])
 
 
+SYSTEMS = ("rules", "tagger", "merged")
+MERGE_KINDS = ("content",)  # rule spans the merged system adds where the tagger has none
+
+
 def evaluate(items: Sequence[Item], nlp: object | None = None,
-             errors: list[tuple[Item, set[Span], set[Span]]] | None = None) -> dict[str, Score]:
+             errors: list[tuple[Item, set[Span], set[Span]]] | None = None, *,
+             system: str = "rules", tagger: object | None = None) -> dict[str, Score]:
     groups = group_items(items)
     scores = {kind: Score() for kind in SCORED}
-    for group, predicted in zip(groups, predict(groups, nlp), strict=True):
+    if system == "rules":
+        predictions = predict(groups, nlp)
+    elif system in ("tagger", "merged"):
+        predictions = predict_tagger(groups, tagger, nlp, MERGE_KINDS if system == "merged" else ())
+    else:
+        raise ValueError(f"unknown system {system!r}: one of {', '.join(SYSTEMS)}")
+    for group, predicted in zip(groups, predictions, strict=True):
         for item, pred in zip(group.items, predicted, strict=True):
             gold = item.gold()
             for kind in SCORED:
@@ -240,21 +312,37 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N passages only")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--errors", type=int, default=0, help="print N passages with wrong predictions")
+    ap.add_argument("--system", choices=SYSTEMS, default="merged",
+                    help="rules (redline_attribution), tagger (the learned tagger) or merged (default)")
+    ap.add_argument("--model", default=None, help="the tagger's artifact (default: the shipped one)")
     args = ap.parse_args(argv)
 
     items = load_items(args.file, args.limit)
-    from redline.nlp import load_nlp
+    ntokens = sum(len(item.tokens) for item in items)
+    t_load = time.perf_counter()
+    nlp = tagger = None
+    if args.system in ("rules", "merged"):
+        from redline.nlp import load_nlp
 
-    nlp = load_nlp()
+        nlp = load_nlp()
+    if args.system in ("tagger", "merged"):
+        from redline.extract.tagger import AttributionTagger
+
+        tagger = AttributionTagger.load(args.model)
+    load_s = time.perf_counter() - t_load
     t0 = time.perf_counter()
     errors: list[tuple[Item, set[Span], set[Span]]] | None = [] if args.errors else None
-    scores = evaluate(items, nlp, errors)
+    scores = evaluate(items, nlp, errors, system=args.system, tagger=tagger)
     elapsed = time.perf_counter() - t0
+    name = {"rules": "redline_attribution", "tagger": "tagger", "merged": "tagger + rules"}[args.system]
     if args.json:
-        print(json.dumps({"file": args.file, "passages": len(items), "seconds": round(elapsed, 1),
+        print(json.dumps({"file": args.file, "system": args.system, "passages": len(items), "tokens": ntokens,
+                          "seconds": round(elapsed, 1), "load_seconds": round(load_s, 1),
+                          "tokens_per_s": round(ntokens / max(elapsed, 1e-9)),
                           **{k: s.as_json() for k, s in scores.items()}}, indent=2))
     else:
-        print(f"PolNeAR attribution (redline_attribution), {len(items)} passages, {elapsed:.1f}s")
+        print(f"PolNeAR attribution ({name}), {len(items)} passages, {ntokens} tokens, {elapsed:.1f}s "
+              f"({ntokens / max(elapsed, 1e-9):.0f} tokens/s; models loaded in {load_s:.1f}s)")
         print(f"{'span':14s} {'P':>6s} {'R':>6s} {'F1':>6s} {'tp':>6s} {'pred':>6s} {'gold':>6s}")
         for kind, s in scores.items():
             print(f"{kind:14s} {100 * s.precision:6.1f} {100 * s.recall:6.1f} {100 * s.f1:6.1f} "

@@ -18,6 +18,7 @@ from typing import Any
 from redline.extract.learned import Candidate
 from redline.extract.stance import Extractor
 from redline.extract.stance_model import Reading, shipped_model
+from redline.extract.tagger import shipped_tagger
 from redline.nlp import load_nlp
 from redline.nlp.encoder import EncoderMissing
 from redline.pack import Pack, load_pack
@@ -40,7 +41,13 @@ def _extractor(pack: Pack) -> Extractor:
             except EncoderMissing as exc:  # a broken install: say so once, keep the rule reading
                 warnings.warn(f"{exc}; extracting with the rules alone", stacklevel=2)
         threshold = float(os.environ.get("REDLINE_STANCE_THRESHOLD", "0.4"))
-        _EXTRACTORS[id(pack)] = Extractor(pack, model, mode=mode, threshold=threshold)
+        tagger = None
+        if model is not None and os.environ.get("REDLINE_TAGGER", "1") != "0":
+            try:
+                tagger = shipped_tagger()
+            except EncoderMissing as exc:
+                warnings.warn(f"{exc}; candidate holders come from the rules' frames alone", stacklevel=2)
+        _EXTRACTORS[id(pack)] = Extractor(pack, model, mode=mode, threshold=threshold, tagger=tagger)
     return _EXTRACTORS[id(pack)]
 
 

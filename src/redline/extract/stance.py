@@ -36,6 +36,7 @@ from redline.extract.learned import (
 from redline.extract.quotes import Quote, find_quotes
 from redline.extract.speakers import Speaker, SpeakerResolver
 from redline.extract.stance_model import Pair, Reading, StanceModel
+from redline.extract.tagger import AttributionTagger
 from redline.nlp import lexicon
 from redline.pack import Issue, Pack
 from redline.types import Document, Evidence, Position
@@ -152,9 +153,11 @@ class Extractor:
     version = "1"  # bump when the rules in this module change
 
     def __init__(self, pack: Pack, model: StanceModel | None = None, *, mode: str = "auto",
-                 threshold: float = 0.4) -> None:
+                 threshold: float = 0.4, tagger: AttributionTagger | None = None) -> None:
         self.pack = pack
         self.model = model
+        self.tagger = tagger  # learned source spans: more candidate holders for the model's reading
+        self._sources: list[tuple[int, int]] = []
         self.mode = mode if model is not None else "rules"  # auto | rules | learned | merged | union
         self.threshold = threshold
         # auto: an issue with expert regexes is read by the rules written for it, every other by the model
@@ -168,6 +171,7 @@ class Extractor:
         digest.update(json.dumps(lexicon(), sort_keys=True).encode())
         digest.update(pack.model_dump_json().encode())
         digest.update(f"{self.mode}:{threshold}:{model.sha256 if model else ''}".encode())
+        digest.update((tagger.sha256 if tagger else "").encode())
         self.fingerprint = f"{self.version}-{digest.hexdigest()[:12]}"
         self.resolver = SpeakerResolver(pack)
         self.lex = lex()
@@ -414,6 +418,9 @@ class Extractor:
         positions: list[Position] = []
         candidates: list[Candidate] = []
         prev: tuple[Span, list[Issue], list[Speaker]] | None = None
+        self._sources = []
+        if self.tagger is not None and self.learned_index.ready and self.learned_index.issues_in(text):
+            self._sources = [(sp.start, sp.end) for sp in self.tagger.tag_text(text) if sp.kind == "source"]
         for sent_i, sent in enumerate(doc.sents):
             if self.learned_index.ready and not self._skip(sent, boiler, bullets=True):
                 prev = self._candidates(sent, sent_i, prev, ctx, candidates)
@@ -516,6 +523,11 @@ class Extractor:
             for sp in self._resolve(text[f.source[0]:f.source[1]], ctx, sent_i):
                 if sp.holds_positions:
                     out.append((sp, "frame"))
+        for a, b in self._sources:  # sources the tagger found in this sentence
+            if sent.start_char <= a < sent.end_char:
+                for sp in self._resolve(text[a:b], ctx, sent_i):
+                    if sp.holds_positions:
+                        out.append((sp, "frame"))
         for _, _, surface in self.resolver.mentions(sent.text):
             for sp in self._resolve(surface, ctx, sent_i):
                 if sp.holds_positions:

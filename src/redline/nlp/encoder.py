@@ -229,9 +229,9 @@ def pad(rows: list[list[int]], value: int = 0) -> torch.Tensor:
 
 def save_artifact(path: Path, state: dict[str, torch.Tensor], meta: dict[str, Any]) -> str:
     """Write a task model as fp16 safetensors with its metadata; return its sha256."""
-    from safetensors.torch import save_file
-
     import json
+
+    from safetensors.torch import save_file
 
     half = {k: (v.detach().to(torch.float16) if v.is_floating_point() else v.detach()).contiguous()
             for k, v in state.items()}
